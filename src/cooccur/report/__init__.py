@@ -1,0 +1,1 @@
+"""Offline HTML reports: Altair charts on self-contained pages."""
