@@ -18,7 +18,7 @@ def test_every_command_is_in_the_readme() -> None:
 
 def test_every_table_is_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    schema = (REPO / "sql" / "schema.sql").read_text(encoding="utf-8")
+    schema = "".join(p.read_text("utf-8") for p in (REPO / "sql" / "schema").glob("*.sql"))
     tables = re.findall(r"create table if not exists (\w+)", schema)
     tables += ["entity_frequency", "cooccurrence"]
     for table in tables:

@@ -15,9 +15,14 @@ import duckdb
 import polars as pl
 from filelock import FileLock, Timeout
 
-from cooccur.settings import load_sql
+from cooccur.settings import SQL_DIR, load_sql
 
 SCHEMA_VERSION = 1
+
+
+def schema_files() -> list[str]:
+    """`sql/schema/*.sql` in name order: one file per area, each idempotent."""
+    return [f"schema/{p.stem}" for p in sorted((SQL_DIR / "schema").glob("*.sql"))]
 
 
 class DatabaseBusy(RuntimeError):
@@ -37,7 +42,8 @@ class Store:
             )
         self.con = duckdb.connect(str(self.path), read_only=read_only)
         if not read_only:
-            self.execute(load_sql("schema"))
+            for name in schema_files():
+                self.execute(load_sql(name))
             self.execute(
                 "insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)]
             )
