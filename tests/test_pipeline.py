@@ -38,15 +38,15 @@ def test_pipeline_flow_runs_every_stage_and_is_idempotent(
 
 @pytest.mark.slow
 def test_cooccur_command_runs_on_the_bundled_examples(tmp_path: Path) -> None:
-    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect")}
-    env.pop("PREFECT_API_URL", None)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    db = tmp_path / "new" / "db.duckdb"  # its folder does not exist yet
     cooccur = Path(sys.executable).parent / "cooccur"
     result = subprocess.run(
         [
             str(cooccur),
             "run",
             "--db",
-            str(tmp_path / "db.duckdb"),
+            str(db),
             "--reports",
             str(tmp_path / "r"),
         ],
@@ -59,13 +59,14 @@ def test_cooccur_command_runs_on_the_bundled_examples(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "articles new" in result.stdout
     assert (tmp_path / "r" / "index.html").exists()
+    assert (db.parent / ".prefect").is_dir()  # Prefect's state beside the database
     query = subprocess.run(
         [
             str(cooccur),
             "sql",
             "select count(*) as n from articles",
             "--db",
-            str(tmp_path / "db.duckdb"),
+            str(db),
         ],
         capture_output=True,
         text=True,
@@ -73,4 +74,4 @@ def test_cooccur_command_runs_on_the_bundled_examples(tmp_path: Path) -> None:
         timeout=60,
         check=True,
     )
-    assert "20" in query.stdout
+    assert "│ 20 │" in query.stdout  # the 20 example articles

@@ -39,7 +39,9 @@ def configure_prefect(db: Path) -> None:
     Must run before `prefect` is imported: Prefect reads its settings at import time.
     """
     if "PREFECT_HOME" not in os.environ:
-        os.environ["PREFECT_HOME"] = str((db.parent / ".prefect").resolve())
+        home = (db.parent / ".prefect").resolve()
+        home.mkdir(parents=True, exist_ok=True)  # Prefect cannot start without it
+        os.environ["PREFECT_HOME"] = str(home)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
