@@ -47,6 +47,7 @@ __all__ = [
     "Reject",
     "detect_format",
     "fetch_url",
+    "is_url",
     "file_input",
     "parse_date",
     "parse_mapping",
