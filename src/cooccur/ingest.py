@@ -31,6 +31,7 @@ from cooccur.readers import (
     Input,
     ReadOptions,
     Reject,
+    detect_format,
     fetch_url,
     file_input,
     read_input,
@@ -252,7 +253,9 @@ class _Run:
                 offset = item.offset if item.offset is not None else 0
                 self.flush()
                 self._progress(self.done_bytes + min(offset, source.size or 0), source.path)
-        fmt = source.name.lower().rsplit(".", 1)[-1] if len(formats) != 1 else formats.pop()
+        fmt = detect_format(source.name) or "unknown"
+        if fmt not in ("zip", "gzip") and len(formats) == 1:
+            fmt = formats.pop()  # `.csv` may be GDELT
         self.batch.sources.append(
             {
                 "path": source.path,

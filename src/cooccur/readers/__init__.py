@@ -134,10 +134,12 @@ def read_input(
     try:
         if fmt == "zip":
             for member in zip_members(source, options, supported):
-                if isinstance(member, Reject):
-                    yield source, fmt, member
-                else:
+                if isinstance(member, Input):
                     yield from read_input(member, options, depth=depth + 1)
+                else:
+                    path, reject = member
+                    where = Input(path, path, None, source.mtime, source.opener)
+                    yield where, fmt, reject
             return
         if fmt == "gzip":
             yield from read_input(gzip_member(source, options), options, depth=depth + 1)

@@ -32,8 +32,8 @@ def _counted(opener: Callable[[], IO[bytes]], budget: list[int], what: str) -> I
 
 def zip_members(
     source: Input, options: ReadOptions, supported: Callable[[str], bool]
-) -> Iterator[Input | Reject]:
-    """Each readable member as an Input named `archive.zip!member`, or why it is not."""
+) -> Iterator[Input | tuple[str, Reject]]:
+    """Each readable member as an Input named `archive.zip!member`, or (path, why not)."""
     try:
         archive = zipfile.ZipFile(source.open())
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
@@ -48,24 +48,29 @@ def zip_members(
             path = f"{source.path}!{info.filename}"
             name = PurePosixPath(info.filename).name
             if is_archive(name):
-                yield Reject("nested_archive", f"{path}: archives inside archives are not read")
+                yield path, Reject("nested_archive", "archives inside archives are not read")
                 continue
             if not supported(name):
                 continue
             readable += 1
             declared += info.file_size
             if info.file_size > options.max_file_bytes:
-                yield Reject(
-                    "file_too_large",
-                    f"{path} expands to {info.file_size} bytes, over the "
-                    f"{options.max_file_bytes // MIB} MiB file limit",
+                yield (
+                    path,
+                    Reject(
+                        "file_too_large",
+                        f"expands to {info.file_size} bytes, over the "
+                        f"{options.max_file_bytes // MIB} MiB file limit",
+                    ),
                 )
                 continue
             if declared > options.max_archive_bytes:
-                yield Reject(
-                    "archive_too_large",
-                    f"{path}: the archive expands past {options.max_archive_bytes // MIB} MiB "
-                    "(zip bomb?)",
+                yield (
+                    path,
+                    Reject(
+                        "archive_too_large",
+                        f"the archive expands past {options.max_archive_bytes // MIB} MiB (zip bomb?)",
+                    ),
                 )
                 continue
 
@@ -75,7 +80,7 @@ def zip_members(
             mtime = calendar.timegm((*info.date_time, 0, 0, -1))
             yield Input(path=path, name=name, size=info.file_size, mtime=mtime, opener=opener)
     if readable == 0:
-        yield Reject("unsupported_type", f"{source.path}: no member of a supported type")
+        yield source.path, Reject("unsupported_type", "no member of a supported type")
 
 
 def gzip_member(source: Input, options: ReadOptions) -> Input:

@@ -104,9 +104,11 @@ def guess_legacy(data: bytes) -> str | None:
     from charset_normalizer import from_bytes
 
     results = from_bytes(data[: 4 * SAMPLE_BYTES])
-    best = results.best()
-    if best is None:
+    if b"\x00" not in data:  # UTF-16/32 without NULs is a misreading of a byte code page
+        results = [m for m in results if not is_wide(m.encoding)]
+    if not results:
         return None
+    best = results[0]
     for match in results:
         same = match.chaos == best.chaos and match.coherence == best.coherence
         if same and match.encoding == "cp1252":
