@@ -48,6 +48,7 @@ def zip_members(
             path = f"{source.path}!{info.filename}"
             name = PurePosixPath(info.filename).name
             if is_archive(name):
+                readable += 1
                 yield path, Reject("nested_archive", "archives inside archives are not read")
                 continue
             if not supported(name):
@@ -69,7 +70,7 @@ def zip_members(
                     path,
                     Reject(
                         "archive_too_large",
-                        f"the archive expands past {options.max_archive_bytes // MIB} MiB (zip bomb?)",
+                        f"archive expands past {options.max_archive_bytes // MIB} MiB (zip bomb?)",
                     ),
                 )
                 continue

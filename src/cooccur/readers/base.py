@@ -253,7 +253,9 @@ class CountingStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer: Any) -> int:
-        data = self.inner.read(len(buffer))
+        # read1: what one step decompresses, so data before a truncation still arrives
+        read = getattr(self.inner, "read1", self.inner.read)
+        data = read(len(buffer))
         self.budget[0] -= len(data)
         if self.budget[0] < 0:
             raise ReadError("archive_too_large", f"{self.what} expands past the archive size limit")

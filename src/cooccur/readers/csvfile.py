@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cooccur.readers.base import MIB, Input, Item, ReadError, ReadOptions, Reject, resolve_columns
-from cooccur.readers.encoding import SAMPLE_BYTES, sniff, text_lines
+from cooccur.readers.encoding import sniff_input, text_lines
 from cooccur.readers.records import record_item
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # records are bounded by the line reader
@@ -51,9 +51,7 @@ def _dialect(header: str, name: str) -> type[csv.Dialect]:
 
 def read_csv(source: Input, options: ReadOptions) -> Iterator[Item]:
     """One article per row; the header names the columns (`text`, `title`, `date`, …)."""
-    with source.open() as stream:
-        sample = stream.read(SAMPLE_BYTES)
-    codec = sniff(sample, complete=len(sample) < SAMPLE_BYTES)
+    codec = sniff_input(source)
     limit = options.max_record_bytes
     with source.open() as stream:
         lines = _Lines(text_lines(stream, codec, limit))

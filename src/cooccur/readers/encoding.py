@@ -9,12 +9,15 @@ repairs text that was decoded twice (`TÃ¼rkiye`), and only where its heuristic
 from __future__ import annotations
 
 import codecs
+import gzip
 import io
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from typing import IO
 
-from cooccur.readers.base import ReadError, iter_byte_lines, iter_text_lines
+from cooccur.readers.base import Input, ReadError, iter_byte_lines, iter_text_lines
 
 SAMPLE_BYTES = 64 * 1024
 
@@ -144,6 +147,25 @@ def sniff(sample: bytes, *, complete: bool = False, hint: str | None = None) -> 
     if legacy is None:
         raise ReadError("undecodable_text", "not text in any known encoding")
     return legacy
+
+
+def sniff_input(source: Input) -> str:
+    """The codec of an input from its first bytes (see `sniff`).
+
+    A damaged archive member may end early: the sample is what could be read, and the
+    damage is reported where the records are read, after the ones before it.
+    """
+    sample = b""
+    with source.open() as stream:
+        read = getattr(stream, "read1", stream.read)
+        try:
+            while len(sample) < SAMPLE_BYTES and (chunk := read(SAMPLE_BYTES - len(sample))):
+                sample += chunk
+        except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile):
+            if not sample:
+                raise
+            return sniff(sample)
+    return sniff(sample, complete=len(sample) < SAMPLE_BYTES)
 
 
 def decode_document(data: bytes, *, hint: str | None = None) -> str:

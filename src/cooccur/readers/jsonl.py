@@ -13,22 +13,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cooccur.readers.base import MIB, Input, Item, ReadError, ReadOptions, Reject, read_limited
-from cooccur.readers.encoding import SAMPLE_BYTES, decode_document, sniff, text_lines
+from cooccur.readers.encoding import decode_document, sniff_input, text_lines
 from cooccur.readers.records import ObjectMapper
 
 _DECODER = json.JSONDecoder()
 _WRAPPERS = ("articles", "items", "data", "results", "entries", "records", "documents")
 
 
-def _sniff(source: Input) -> str:
-    with source.open() as stream:
-        sample = stream.read(SAMPLE_BYTES)
-    return sniff(sample, complete=len(sample) < SAMPLE_BYTES)
-
-
 def read_jsonl(source: Input, options: ReadOptions) -> Iterator[Item]:
     """One JSON object per line with `text` (or at least `title`) and optional id, date, url."""
-    codec = _sniff(source)
+    codec = sniff_input(source)
     mapper = ObjectMapper(options.mapping)
     with source.open() as stream:
         for number, offset, line, raw in text_lines(stream, codec, options.max_record_bytes):
@@ -62,7 +56,7 @@ def _parse_line(
 
 def read_json(source: Input, options: ReadOptions) -> Iterator[Item]:
     """A JSON array of article objects (streamed), one object, or JSON Lines named .json."""
-    codec = _sniff(source)
+    codec = sniff_input(source)
     with source.open() as stream:
         text = io.TextIOWrapper(stream, encoding=codec, errors="replace", newline="")
         head = text.read(4096).lstrip("\ufeff \t\r\n")
