@@ -102,28 +102,41 @@ def _valid_utf8(sample: bytes, *, final: bool) -> bool:
     return True
 
 
+# Encodings news is published in; DOS and old Mac code pages are left out because on short
+# samples they often tie with the real one (cp852 for a CP-1252 text full of “quotes”).
+_NEWS_CODECS = [
+    "cp1252", "latin_1", "iso8859_15", "cp1250", "iso8859_2", "cp1251", "koi8_r", "koi8_u",
+    "iso8859_5", "cp1253", "iso8859_7", "cp1254", "iso8859_9", "cp1255", "iso8859_8",
+    "cp1256", "iso8859_6", "cp1257", "iso8859_13", "cp1258", "cp874", "tis_620",
+    "shift_jis", "euc_jp", "iso2022_jp", "gb18030", "big5", "euc_kr", "utf_16", "utf_32",
+]  # fmt: skip
+
+
 def guess_legacy(data: bytes) -> str | None:
-    """charset-normalizer's best code page; CP-1252 among equally good ones."""
+    """charset-normalizer's best news code page; CP-1252 among equally good ones."""
     from charset_normalizer import from_bytes
 
-    results = from_bytes(data[: 4 * SAMPLE_BYTES])
+    results = from_bytes(data[: 4 * SAMPLE_BYTES], cp_isolation=_NEWS_CODECS)
     if b"\x00" not in data:  # UTF-16/32 without NULs is a misreading of a byte code page
         results = [m for m in results if not is_wide(m.encoding)]
     if not results:
         return None
     best = results[0]
-    for match in results:
+    for match in results:  # identical decodings are merged: cp1250 may stand for cp1252
         same = match.chaos == best.chaos and match.coherence == best.coherence
-        if same and match.encoding == "cp1252":
+        if same and "cp1252" in match.could_be_from_charset:
             return "cp1252"
     return best.encoding
 
 
-def sniff(sample: bytes, *, complete: bool = False, hint: str | None = None) -> str:
+def sniff(
+    sample: bytes, *, complete: bool = False, hint: str | None = None, lines: bool = False
+) -> str:
     """The codec of an input from its first bytes; ReadError if it is binary or not text.
 
     `complete` says the sample is the whole input (no sequence cut at its end);
-    `hint` is a declared charset (HTML `<meta charset>`) tried first.
+    `hint` is a declared charset (HTML `<meta charset>`) tried first; `lines` says each
+    line is decoded on its own, so mostly-UTF-8 input is UTF-8 with a few odd lines.
     """
     if not sample.strip():
         raise ReadError("empty_file", "empty file (no text)")
@@ -141,7 +154,7 @@ def sniff(sample: bytes, *, complete: bool = False, hint: str | None = None) -> 
             return codec
         except (LookupError, UnicodeDecodeError):
             pass
-    if _valid_utf8(sample, final=complete):
+    if _valid_utf8(sample, final=complete) or (lines and _mostly_utf8(sample)):
         return "utf-8"
     legacy = guess_legacy(sample)
     if legacy is None:
@@ -149,8 +162,15 @@ def sniff(sample: bytes, *, complete: bool = False, hint: str | None = None) -> 
     return legacy
 
 
+def _mostly_utf8(sample: bytes) -> bool:
+    """Most lines are UTF-8: the odd other line is decoded on its own (`decode_line`)."""
+    lines = sample.split(b"\n")[:-1] or [sample]
+    valid = sum(_valid_utf8(line, final=True) for line in lines)
+    return valid >= 0.5 * len(lines)
+
+
 def sniff_input(source: Input) -> str:
-    """The codec of an input from its first bytes (see `sniff`).
+    """The codec of a line-oriented input from its first bytes (see `sniff`).
 
     A damaged archive member may end early: the sample is what could be read, and the
     damage is reported where the records are read, after the ones before it.
@@ -164,8 +184,7 @@ def sniff_input(source: Input) -> str:
         except (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile):
             if not sample:
                 raise
-            return sniff(sample)
-    return sniff(sample, complete=len(sample) < SAMPLE_BYTES)
+    return sniff(sample, complete=len(sample) < SAMPLE_BYTES, lines=True)
 
 
 def decode_document(data: bytes, *, hint: str | None = None) -> str:
