@@ -121,9 +121,10 @@ def test_zip_bomb_stops_at_the_archive_cap(tmp_path: Path) -> None:
 
 def test_gzip_bomb_stops_at_the_file_cap(tmp_path: Path) -> None:
     source = tmp_path / "bomb.jsonl.gz"
+    line = (json.dumps({"text": "Italy met Turkey. " * 5_000}) + "\n").encode()  # 90 kB
     with gzip.open(source, "wb", compresslevel=9) as handle:
-        for _ in range(40):  # 40 MiB of lines, ~40 kB compressed
-            handle.write((json.dumps({"text": "Italy met Turkey."}) + "\n").encode() * 37_449)
+        for _ in range(450):  # 40 MB of the same line, ~100 kB compressed
+            handle.write(line)
     with Store(tmp_path / "db.duckdb") as store:
         summary = ingest_paths(store, [source], max_file_mb=8)
         articles = store.scalar("select count(*) from articles")

@@ -29,7 +29,9 @@ from cooccur.store import DatabaseBusy, Store, writer_lock
 def run(
     sources: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files or folders of articles (.txt, .jsonl). Default: examples."),
+        typer.Argument(
+            help="Files or folders of articles (README: Input formats). Default: examples."
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
     reports: ReportsOption = DEFAULT_REPORTS,

@@ -34,14 +34,16 @@ def zip_members(
     source: Input, options: ReadOptions, supported: Callable[[str], bool]
 ) -> Iterator[Input | tuple[str, Reject]]:
     """Each readable member as an Input named `archive.zip!member`, or (path, why not)."""
+    handle = source.open()
     try:
-        archive = zipfile.ZipFile(source.open())
+        archive = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+        handle.close()
         raise ReadError("corrupt_archive", f"corrupt or truncated zip archive: {error}") from None
     budget = [options.max_archive_bytes]
     declared = 0
     readable = 0
-    with archive:
+    with handle, archive:
         for info in archive.infolist():
             if info.is_dir() or info.filename.startswith("__MACOSX/"):
                 continue
