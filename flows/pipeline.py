@@ -33,9 +33,9 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
 
 
 @task(cache_policy=NONE)
-def ingest_sources(db: str, sources: list[str]) -> dict[str, int]:
+def ingest_sources(db: str, sources: list[str], options: dict | None = None) -> dict[str, int]:
     with Store(db) as store:
-        summary = ingest_paths(store, [Path(s) for s in sources], progress=_progress("files"))
+        summary = ingest_paths(store, sources, progress=_progress("files"), **(options or {}))
     get_run_logger().info("ingest: %s", summary.as_dict())
     return summary.as_dict()
 
@@ -65,8 +65,9 @@ def write_report(db: str, reports: str, pair: tuple[str, str] | None) -> list[st
 
 
 @flow(name="ingest")
-def ingest_flow(sources: list[str], db: str) -> dict[str, int]:
-    return ingest_sources(db, sources)
+def ingest_flow(sources: list[str], db: str, options: dict | None = None) -> dict[str, int]:
+    """`options`: keyword arguments of `cooccur.ingest.ingest_paths` (include, exclude, …)."""
+    return ingest_sources(db, sources, options)
 
 
 @flow(name="tag")

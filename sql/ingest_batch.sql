@@ -1,23 +1,79 @@
--- Writes one ingest batch: new articles (one row per distinct normalised text), the
--- quarantined records, and the files read. Inputs: batch_articles, batch_rejected,
--- batch_sources (Polars frames registered by cooccur.ingest).
+-- Writes one ingest batch: new articles (one row per identity and version), GDELT's
+-- entities and tone for them, the quarantined records and the inputs read.
+-- Inputs (frames registered by cooccur.ingest): batch_articles (text already
+-- normalised), batch_entities, batch_tones, batch_rejected, batch_sources,
+-- batch_touched (inputs whose stat changed but not their bytes), batch_restarted (inputs
+-- read again: their earlier quarantine rows are replaced).
 
-insert into articles
-select article_id, source, source_path, external_id, url, title, text,
-       published_at, date_inferred, now()::timestamp as ingested_at
-from (
-    select left(sha256(case when text <> '' then text else coalesce(title, '') end), 32)
-               as article_id,
-           *
-    from batch_articles
-) as batch
-where article_id not in (select article_id from articles)
-qualify row_number() over (partition by article_id order by source_path, external_id) = 1;
+-- one row per batch record: content hash, and article_id from the identity + content
+create or replace temp table batch_keyed as
+select seq, source, source_path, external_id, url, canonical_url, title, text,
+       published_at, date_inferred,
+       left(sha256(case when text <> '' then text else coalesce(title, '') end), 32)
+           as content_hash,
+       case when canonical_url is null then content_hash
+            else left(sha256('url ' || canonical_url || ' ' || content_hash), 32)
+       end as article_id
+from batch_articles;
 
-insert into quarantine
-select source_path, line, reason, raw, now()::timestamp from batch_rejected;
+-- one row per article not stored yet; a new text at a known URL is its next version
+create or replace temp table batch_new as
+with fresh as (
+    select *
+    from batch_keyed
+    where article_id not in (select article_id from articles)
+    qualify row_number() over (partition by article_id order by seq) = 1
+),
+prior as (
+    select canonical_url, max(version) as version
+    from articles
+    where canonical_url in (select canonical_url from fresh)
+    group by canonical_url
+)
+select fresh.*,
+       case when fresh.canonical_url is null then 1
+            else coalesce(prior.version, 0)
+                 + row_number() over (partition by fresh.canonical_url order by fresh.seq)
+       end as version
+from fresh
+left join prior using (canonical_url);
 
-insert or replace into sources
-select path, size, mtime, sha256, format, n_records,
-       n_records - n_quarantined as n_articles, n_quarantined, now()::timestamp
+insert into articles (article_id, source, source_path, external_id, url, canonical_url,
+                      content_hash, version, title, text, published_at, date_inferred,
+                      ingested_at)
+select article_id, source, source_path, external_id, url, canonical_url,
+       content_hash, version, title, text, published_at, date_inferred, now()::timestamp
+from batch_new
+order by seq;
+
+insert into gkg_entities (article_id, kind, name, iso3, char_offset)
+select n.article_id, e.kind, e.name, e.iso3, e.char_offset
+from batch_entities as e
+join batch_new as n using (seq);
+
+insert into gkg_tone (article_id, tone)
+select n.article_id, t.tone
+from batch_tones as t
+join batch_new as n using (seq);
+
+delete from quarantine
+where exists (
+    select 1 from batch_restarted as r
+    where quarantine.source_path = r.path or starts_with(quarantine.source_path, r.path || '!')
+);
+
+insert into quarantine (source_path, line, byte_offset, reason_code, reason, raw, raw_bytes,
+                        quarantined_at)
+select source_path, line, byte_offset, reason_code, reason, raw, raw_bytes, now()::timestamp
+from batch_rejected;
+
+update sources
+set size = t.size, mtime = t.mtime
+from batch_touched as t
+where sources.path = t.path;
+
+insert or replace into sources (path, size, mtime, sha256, format, n_records, n_articles,
+                                n_quarantined, ingested_at)
+select path, size, mtime, sha256, format, n_records, n_records - n_quarantined,
+       n_quarantined, now()::timestamp
 from batch_sources;

@@ -19,7 +19,8 @@ create table if not exists sources (
     ingested_at timestamp not null
 );
 
--- one row per distinct article; article_id is a hash of its normalised text
+-- one row per article version: article_id hashes the identity (canonical URL, else the
+-- normalised text) with the content, so the same text at the same URL is stored once
 create table if not exists articles (
     article_id varchar primary key,
     source varchar not null,
@@ -30,17 +31,30 @@ create table if not exists articles (
     text varchar not null,
     published_at timestamp not null,
     date_inferred boolean not null,
-    ingested_at timestamp not null
+    ingested_at timestamp not null,
+    canonical_url varchar,
+    content_hash varchar,
+    version integer not null default 1
 );
+-- databases made before these columns existed get them (idempotent)
+alter table articles add column if not exists canonical_url varchar;
+alter table articles add column if not exists content_hash varchar;
+alter table articles add column if not exists version integer default 1;
 
--- one row per input record that could not be ingested, with the reason
+-- one row per input record (or whole input) that could not be ingested, with the reason
 create table if not exists quarantine (
     source_path varchar not null,
     line integer,
     reason varchar not null,
     raw varchar,
-    quarantined_at timestamp not null
+    quarantined_at timestamp not null,
+    byte_offset bigint,
+    reason_code varchar,
+    raw_bytes blob
 );
+alter table quarantine add column if not exists byte_offset bigint;
+alter table quarantine add column if not exists reason_code varchar;
+alter table quarantine add column if not exists raw_bytes blob;
 
 -- one row per canonical entity; key is the stable identity ('country:ITA')
 create sequence if not exists entity_ids start 1;

@@ -1,41 +1,80 @@
-"""Ingest files into `articles`: skip unchanged files, quarantine bad records, dedupe.
+"""Ingest inputs into `articles`: skip what is unchanged, quarantine what is bad, dedupe.
 
-A batch of files is written in one transaction, so a crash leaves the database as it was
-before that batch and the next run picks up the files that are not yet in `sources`.
+Work is streamed: readers yield records one by one and records are written in batches
+(one transaction each), so memory stays bounded however large an input is. A file's
+`sources` row is written in the batch that finishes it; a crash mid-file leaves it
+unrecorded, and the next run reads it again (adding nothing already stored, and
+replacing the file's earlier quarantine rows rather than repeating them).
+
+Identity: an article with a URL is identified by its canonical URL (a changed text at the
+same URL is a new `version`); without one, by the hash of its normalised text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import polars as pl
 
 from cooccur.normalize import normalize_line, normalize_text
-from cooccur.readers import READERS, Parsed
+from cooccur.readers import (
+    Article,
+    Input,
+    ReadOptions,
+    Reject,
+    detect_format,
+    fetch_url,
+    file_input,
+    read_input,
+)
+from cooccur.readers import (
+    supported as supported_name,
+)
+from cooccur.readers.base import MIB, ReadError, raw_excerpt
+from cooccur.readers.discover import Found, Refused, discover
+from cooccur.readers.encoding import repair
 from cooccur.store import Store
 
-MAX_FILE_BYTES = 512 * 1024 * 1024
-BATCH_BYTES = 64 * 1024 * 1024
+BATCH_BYTES = 32 * MIB  # text held before a batch is written
+BATCH_ROWS = 200_000  # articles + entity rows held before a batch is written
 
 _ARTICLE_SCHEMA = {
+    "seq": pl.Int64,
     "source": pl.String,
     "source_path": pl.String,
     "external_id": pl.String,
     "url": pl.String,
+    "canonical_url": pl.String,
     "title": pl.String,
     "text": pl.String,
     "published_at": pl.Datetime("us"),
     "date_inferred": pl.Boolean,
 }
+_ENTITY_SCHEMA = {
+    "seq": pl.Int64,
+    "kind": pl.String,
+    "name": pl.String,
+    "iso3": pl.String,
+    "char_offset": pl.Int32,
+}
+_TONE_SCHEMA = {"seq": pl.Int64, "tone": pl.Float64}
 _QUARANTINE_SCHEMA = {
     "source_path": pl.String,
-    "line": pl.Int32,
+    "line": pl.Int64,
+    "byte_offset": pl.Int64,
+    "reason_code": pl.String,
     "reason": pl.String,
     "raw": pl.String,
+    "raw_bytes": pl.Binary,
 }
 _SOURCE_SCHEMA = {
     "path": pl.String,
@@ -46,6 +85,22 @@ _SOURCE_SCHEMA = {
     "n_records": pl.Int32,
     "n_quarantined": pl.Int32,
 }
+_TOUCHED_SCHEMA = {"path": pl.String, "size": pl.Int64, "mtime": pl.Float64}
+
+_listeners: list[Callable[[int, int, str], None]] = []
+
+
+@contextmanager
+def watching(callback: Callable[[int, int, str], None]) -> Iterator[None]:
+    """Call `callback(bytes_done, bytes_total, path)` as ingestion advances (progress bars).
+
+    Module-level so a caller can watch a run started through a Prefect flow.
+    """
+    _listeners.append(callback)
+    try:
+        yield
+    finally:
+        _listeners.remove(callback)
 
 
 @dataclass
@@ -55,155 +110,341 @@ class IngestSummary:
     files_read: int = 0
     records: int = 0
     articles_new: int = 0
+    new_versions: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, int]:
-        return asdict(self)
+        """Flat counts; one `quarantined: <reason>` entry per quarantine reason."""
+        out = {k: v for k, v in self.__dict__.items() if k != "reasons"}
+        out.update({f"quarantined: {k}": v for k, v in sorted(self.reasons.items())})
+        return out
 
 
-def discover(paths: Iterable[Path]) -> Iterator[Path]:
-    """Input files in a stable order: named files as given, folders recursively."""
-    for path in paths:
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and _is_input(p))
-        else:
-            yield path
+def canonical_url(url: str | None) -> str | None:
+    """Lower-case scheme and host, no default port, fragment or `utm_*` parameter."""
+    if url is None or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not host:
+        return url  # a citation or URN identifies as written
+    netloc = host.lower()
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    if port and (scheme, port) not in (("http", 80), ("https", 443)):
+        netloc = f"{netloc}:{port}"
+    query = "&".join(
+        p for p in parts.query.split("&") if p and not p.split("=", 1)[0].lower().startswith("utm_")
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
-def _is_input(path: Path) -> bool:
-    return path.suffix.lower() in READERS and not path.name.startswith(".")
+def _file_date(mtime: float) -> datetime:
+    try:
+        return datetime.fromtimestamp(mtime, UTC).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):
+        return datetime(1970, 1, 1)
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(MIB):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 @dataclass
-class _FileBatchItem:
-    path: Path
-    size: int
-    mtime: float
-    sha256: str
-    format: str
-    parsed: Parsed
+class _Batch:
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[tuple[Any, ...]] = field(default_factory=list)
+    tones: list[tuple[int, float]] = field(default_factory=list)
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    touched: list[dict[str, Any]] = field(default_factory=list)
+    restarted: list[str] = field(default_factory=list)
+    text_bytes: int = 0
+
+    def full(self) -> bool:
+        rows = len(self.articles) + len(self.entities) + len(self.rejects)
+        return self.text_bytes >= BATCH_BYTES or rows >= BATCH_ROWS
+
+    def empty(self) -> bool:
+        return not (self.articles or self.rejects or self.sources or self.touched or self.restarted)
 
 
-def _read_file(path: Path, size: int, mtime: float) -> _FileBatchItem:
-    suffix = path.suffix.lower()
-    fmt, reader = READERS.get(suffix, ("unknown", None))
-    parsed = Parsed()
-    digest = ""
-    if reader is None:
-        parsed.reject(f"unsupported file type {suffix or '(none)'!r}; supported: {sorted(READERS)}")
-    elif size > MAX_FILE_BYTES:
-        parsed.reject(f"file is {size} bytes, over the {MAX_FILE_BYTES}-byte limit")
-    else:
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            parsed.reject("binary file (NUL bytes)")
-        elif not data.strip():
-            parsed.reject("empty file")
-        else:
-            parsed = reader(path, data)
-    return _FileBatchItem(path, size, mtime, digest, fmt, parsed)
+class _Run:
+    """One ingest run: reads inputs, fills batches, writes each in one transaction."""
 
+    def __init__(self, store: Store, options: ReadOptions, total_bytes: int) -> None:
+        self.store = store
+        self.options = options
+        self.summary = IngestSummary()
+        self.batch = _Batch()
+        self.seq = 0
+        self.total_bytes = total_bytes
+        self.done_bytes = 0
 
-def _frames(items: list[_FileBatchItem]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    articles, rejected, sources = [], [], []
-    for item in items:
-        path = str(item.path)
-        file_date = datetime.fromtimestamp(item.mtime, UTC).replace(tzinfo=None)
-        for record in item.parsed.articles:
-            articles.append(
-                {
-                    "source": item.format,
-                    "source_path": path,
-                    "external_id": record["external_id"],
-                    "url": record["url"],
-                    "title": record["title"],
-                    "text": record["text"],
-                    "published_at": record["date"] or file_date,
-                    "date_inferred": record["date"] is None,
-                }
-            )
-        rejected.extend({"source_path": path, **r} for r in item.parsed.rejected)
-        sources.append(
+    def reject(self, path: str, reject: Reject) -> None:
+        raw, raw_bytes = raw_excerpt(reject.raw)
+        self.batch.rejects.append(
             {
-                "path": path,
-                "size": item.size,
-                "mtime": item.mtime,
-                "sha256": item.sha256,
-                "format": item.format,
-                "n_records": len(item.parsed.articles) + len(item.parsed.rejected),
-                "n_quarantined": len(item.parsed.rejected),
+                "source_path": path,
+                "line": reject.line,
+                "byte_offset": reject.offset,
+                "reason_code": reject.reason,
+                "reason": reject.detail,
+                "raw": raw,
+                "raw_bytes": raw_bytes,
             }
         )
-    article_frame = pl.DataFrame(articles, schema=_ARTICLE_SCHEMA).with_columns(
-        normalize_text("text"), normalize_line("title")
-    )
-    return (
-        article_frame,
-        pl.DataFrame(rejected, schema=_QUARANTINE_SCHEMA),
-        pl.DataFrame(sources, schema=_SOURCE_SCHEMA),
-    )
+        self.summary.reasons[reject.reason] += 1
+        self.summary.records += 1
+
+    def article(self, source: Input, fmt: str, item: Article) -> None:
+        self.seq += 1
+        text = repair(item.text) if item.text else ""
+        title = repair(item.title) if item.title else None
+        self.batch.articles.append(
+            {
+                "seq": self.seq,
+                "source": fmt,
+                "source_path": source.path,
+                "external_id": item.external_id,
+                "url": item.url,
+                "canonical_url": canonical_url(item.url),
+                "title": title,
+                "text": text,
+                "published_at": item.date or _file_date(source.mtime),
+                "date_inferred": item.date is None,
+            }
+        )
+        self.batch.text_bytes += len(text) + 200
+        if item.entities:
+            self.batch.entities.extend(
+                (self.seq, e.kind, e.name, e.iso3, e.char_offset) for e in item.entities
+            )
+        if item.tone is not None:
+            self.batch.tones.append((self.seq, item.tone))
+        self.summary.records += 1
+
+    def read(self, source: Input, *, sha256: str) -> None:
+        """Every record of one input (a file or a fetched URL), then its `sources` row."""
+        self.batch.restarted.append(source.path)
+        formats: set[str] = set()
+        n_records = n_rejected = 0
+        for origin, fmt, item in read_input(source, self.options):
+            formats.add(fmt)
+            n_records += 1
+            if isinstance(item, Reject):
+                n_rejected += 1
+                self.reject(origin.path, item)
+            else:
+                self.article(origin, fmt, item)
+            if self.batch.full():
+                offset = item.offset if item.offset is not None else 0
+                self.flush()
+                self._progress(self.done_bytes + min(offset, source.size or 0), source.path)
+        fmt = detect_format(source.name) or "unknown"
+        if fmt not in ("zip", "gzip") and len(formats) == 1:
+            fmt = formats.pop()  # `.csv` may be GDELT
+        self.batch.sources.append(
+            {
+                "path": source.path,
+                "size": source.size or 0,
+                "mtime": source.mtime,
+                "sha256": sha256,
+                "format": fmt,
+                "n_records": n_records,
+                "n_quarantined": n_rejected,
+            }
+        )
+        self.summary.files_read += 1
+        self.done_bytes += source.size or 0
+        self._progress(self.done_bytes, source.path)
+
+    def refuse(self, path: str, size: int, mtime: float, reject: Reject) -> None:
+        """A whole input quarantined before reading (too large)."""
+        self.batch.restarted.append(path)
+        self.reject(path, reject)
+        self.batch.sources.append(
+            {
+                "path": path,
+                "size": size,
+                "mtime": mtime,
+                "sha256": "",
+                "format": "unread",
+                "n_records": 1,
+                "n_quarantined": 1,
+            }
+        )
+        self.summary.files_read += 1
+
+    def _progress(self, done: int, path: str) -> None:
+        for listener in list(_listeners):
+            listener(done, self.total_bytes, path)
+
+    def flush(self) -> None:
+        batch, self.batch = self.batch, _Batch()
+        if batch.empty():
+            return
+        articles = pl.DataFrame(batch.articles, schema=_ARTICLE_SCHEMA).with_columns(
+            normalize_text("text"), normalize_line("title")
+        )
+        frames = {
+            "batch_articles": articles,
+            "batch_entities": pl.DataFrame(batch.entities, schema=_ENTITY_SCHEMA, orient="row"),
+            "batch_tones": pl.DataFrame(batch.tones, schema=_TONE_SCHEMA, orient="row"),
+            "batch_rejected": pl.DataFrame(batch.rejects, schema=_QUARANTINE_SCHEMA),
+            "batch_sources": pl.DataFrame(batch.sources, schema=_SOURCE_SCHEMA),
+            "batch_touched": pl.DataFrame(batch.touched, schema=_TOUCHED_SCHEMA),
+            "batch_restarted": pl.DataFrame({"path": batch.restarted}, schema={"path": pl.String}),
+        }
+        with self.store.transaction():
+            self.store.run_with("ingest_batch", **frames)
+            added, versions = self.store.con.execute(
+                "select count(*), count(*) filter (where version > 1) from batch_new"
+            ).fetchall()[0]
+            self.store.execute("drop table if exists batch_new; drop table if exists batch_keyed")
+        self.summary.articles_new += added
+        self.summary.new_versions += versions
+        self.summary.duplicates += articles.height - added
+        self.summary.quarantined += len(batch.rejects)
 
 
-def _changed_files(store: Store, files: list[Path]) -> list[tuple[Path, int, float]]:
-    """Files whose path, size or mtime differ from what `sources` recorded."""
+def _changed(store: Store, files: list[str]) -> list[tuple[str, int, float, str | None]]:
+    """(path, size, mtime, sha256 recorded before or None) of files new or changed since
+    `sources` recorded them (by path, size and modification time: no file is opened)."""
     stats = []
     for path in files:
-        stat = path.stat()
-        stats.append({"path": str(path), "size": stat.st_size, "mtime": stat.st_mtime})
+        try:
+            stat = os.stat(path)
+        except OSError:
+            stats.append({"path": path, "size": -1, "mtime": -1.0})
+            continue
+        stats.append({"path": path, "size": stat.st_size, "mtime": stat.st_mtime})
     frame = pl.DataFrame(stats, schema={"path": pl.String, "size": pl.Int64, "mtime": pl.Float64})
     store.register("candidate_files", frame)
     try:
         changed = store.query(
-            "select c.path, c.size, c.mtime from candidate_files c "
-            "left join sources s on s.path = c.path and s.size = c.size and s.mtime = c.mtime "
-            "where s.path is null"
+            "select c.path, c.size, c.mtime, s.sha256 from candidate_files c "
+            "left join sources s on s.path = c.path "
+            "where s.path is null or s.size <> c.size or s.mtime <> c.mtime "
+            "order by c.path"
         )
     finally:
         store.unregister("candidate_files")
-    return [(Path(p), s, m) for p, s, m in changed.iter_rows()]
+    order = {p: i for i, p in enumerate(files)}
+    rows = sorted(changed.iter_rows(), key=lambda r: order[r[0]])
+    return [(p, s, m, h or None) for p, s, m, h in rows]
 
 
 def ingest_paths(
     store: Store,
-    paths: Iterable[Path],
+    paths: Iterable[Path | str],
     *,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    mapping: dict[str, str] | None = None,
+    max_file_mb: float | None = None,
+    options: ReadOptions | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> IngestSummary:
-    """Read every new or changed input file under `paths` into the database."""
-    files = list(discover(paths))
-    missing = [p for p in files if not p.exists()]
-    if missing:
-        raise FileNotFoundError(f"input not found: {', '.join(map(str, missing))}")
-    summary = IngestSummary(files_seen=len(files))
-    todo = _changed_files(store, files)
-    summary.files_unchanged = len(files) - len(todo)
-    batch: list[_FileBatchItem] = []
-    batch_bytes = 0
-    for done, (path, size, mtime) in enumerate(todo, start=1):
-        batch.append(_read_file(path, size, mtime))
-        batch_bytes += size
-        if batch_bytes >= BATCH_BYTES:
-            _write_batch(store, batch, summary)
-            batch, batch_bytes = [], 0
+    """Read every new or changed input under `paths` (files, folders, http(s) URLs).
+
+    `include`/`exclude` are globs for files inside folders; `mapping` maps article fields
+    to input columns (`{"text": "body"}`); `max_file_mb` quarantines larger files unread.
+    """
+    options = options or ReadOptions()
+    if mapping:
+        options = ReadOptions(**{**options.__dict__, "mapping": mapping})
+    if max_file_mb is not None:
+        options = ReadOptions(**{**options.__dict__, "max_file_bytes": int(max_file_mb * MIB)})
+    paths = list(paths)
+    urls = [str(p) for p in paths if isinstance(p, str) and _is_url(p)]
+    local = [p for p in paths if not (isinstance(p, str) and _is_url(p))]
+    found: list[str] = []
+    refused: list[Refused] = []
+    for entry in discover(local, include=list(include), exclude=list(exclude), supported=_ok):
+        if isinstance(entry, Found):
+            found.append(entry.path)
+        else:
+            refused.append(entry)
+    found = list(dict.fromkeys(found))
+    todo = _changed(store, found)
+    run = _Run(store, options, total_bytes=sum(max(size, 0) for _, size, _, _ in todo))
+    run.summary.files_seen = len(found) + len(urls)
+    run.summary.files_unchanged = len(found) - len(todo)
+    for entry in refused:
+        run.batch.restarted.append(entry.path)
+        run.reject(entry.path, entry.reject)
+    for done, (path, size, mtime, previous_sha) in enumerate(todo, start=1):
+        _ingest_file(run, path, size, mtime, previous_sha)
+        if run.batch.full():
+            run.flush()
         if progress:
-            progress(done, len(todo))
-    if batch:
-        _write_batch(store, batch, summary)
-    return summary
+            progress(done, len(todo) + len(urls))
+    for done, url in enumerate(urls, start=len(todo) + 1):
+        _ingest_url(run, url)
+        if progress:
+            progress(done, len(todo) + len(urls))
+    run.flush()
+    return run.summary
 
 
-def _write_batch(store: Store, items: list[_FileBatchItem], summary: IngestSummary) -> None:
-    articles, rejected, sources = _frames(items)
-    with store.transaction():
-        before = store.scalar("select count(*) from articles")
-        store.run_with(
-            "ingest_batch", batch_articles=articles, batch_rejected=rejected, batch_sources=sources
+def _ok(name: str) -> bool:
+    return supported_name(name)
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: str | None) -> None:
+    if size < 0:
+        run.refuse(path, 0, 0.0, Reject("unreadable_file", "file vanished or cannot be read"))
+        return
+    if size > run.options.max_file_bytes:
+        limit = run.options.max_file_bytes / MIB
+        run.refuse(
+            path,
+            size,
+            mtime,
+            Reject("file_too_large", f"file is {size} bytes, over the {limit:g} MiB limit"),
         )
-        added = store.scalar("select count(*) from articles") - before
-    summary.files_read += len(items)
-    summary.records += articles.height + rejected.height
-    summary.articles_new += added
-    summary.duplicates += articles.height - added
-    summary.quarantined += rejected.height
+        return
+    try:
+        sha256 = _sha256(path)
+    except OSError as error:
+        run.refuse(path, size, mtime, Reject("unreadable_file", f"cannot read: {error}"))
+        return
+    if previous_sha == sha256:  # touched, not changed: remember the new stat only
+        run.batch.touched.append({"path": path, "size": size, "mtime": mtime})
+        run.summary.files_unchanged += 1
+        return
+    run.read(file_input(path, size=size, mtime=mtime), sha256=sha256)
+
+
+def _ingest_url(run: _Run, url: str) -> None:
+    try:
+        source = fetch_url(url, run.options)
+    except ReadError as error:
+        run.refuse(url, 0, 0.0, Reject(error.reason, error.detail))
+        return
+    except (OSError, ValueError) as error:  # URLError is an OSError
+        run.refuse(url, 0, 0.0, Reject("fetch_failed", f"cannot fetch {url}: {error}"))
+        return
+    with source.open() as stream:
+        sha256 = hashlib.sha256(stream.read()).hexdigest()
+    if run.store.scalar("select sha256 from sources where path = ?", [url]) == sha256:
+        run.summary.files_unchanged += 1
+        return
+    run.read(source, sha256=sha256)

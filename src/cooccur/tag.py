@@ -67,13 +67,16 @@ def tag_pending(
     pending_sql = (
         "select article_id, title, text from articles "
         "where article_id not in (select article_id from tagged_articles) "
+        "and source <> 'gdelt' "
         "order by article_id limit ?"
     )
     total = store.scalar(
         "select count(*) from articles "
-        "where article_id not in (select article_id from tagged_articles)"
+        "where article_id not in (select article_id from tagged_articles) and source <> 'gdelt'"
     )
     while True:
+        with store.transaction():
+            store.run("gkg_mentions")
         batch = store.query(pending_sql, [batch_size])
         if batch.is_empty():
             break

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +29,9 @@ from cooccur.store import DatabaseBusy, Store, writer_lock
 def run(
     sources: Annotated[
         list[Path] | None,
-        typer.Argument(help="Files or folders of articles (.txt, .jsonl). Default: examples."),
+        typer.Argument(
+            help="Files or folders of articles (README: Input formats). Default: examples."
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
     reports: ReportsOption = DEFAULT_REPORTS,
@@ -54,23 +58,81 @@ def run(
 
 @app.command()
 def ingest(
-    sources: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    sources: Annotated[
+        list[str],
+        typer.Argument(help="Files, folders, or http(s) URLs of feeds or pages you name."),
+    ],
     db: DbOption = DEFAULT_DB,
     wait: WaitOption = 0,
+    include: Annotated[
+        list[str] | None,
+        typer.Option("--include", help="Only files matching this glob in folders (repeatable)."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Skip files matching this glob, e.g. 'drafts/**'."),
+    ] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Article field from a column: text=body,date=published_at."),
+    ] = None,
+    max_file_mb: Annotated[
+        float, typer.Option("--max-file-mb", help="Quarantine larger files unread.")
+    ] = 512,
 ) -> None:
     """Ingest articles only (deduplicated; unchanged files are skipped).
 
+    Reads .txt, .jsonl/.ndjson/.json, .csv/.tsv, .parquet, .html, RSS/Atom (.rss/.atom/.xml),
+    GDELT GKG 2.1 (*.gkg.csv) and .zip/.gz archives of them; prints what it quarantined.
+
     Example: cooccur ingest ../shared/data/reuters21578/articles/ --db data/cooccur.duckdb
     """
+    from cooccur.ingest import watching
+    from cooccur.readers import is_url, parse_mapping
+
+    missing = [s for s in sources if not is_url(s) and not Path(s).exists()]
+    if missing:
+        fail(f"input not found: {', '.join(missing)}", 2)
+    try:
+        options = {
+            "include": include or [],
+            "exclude": exclude or [],
+            "mapping": parse_mapping(mapping),
+            "max_file_mb": max_file_mb,
+        }
+    except ValueError as error:
+        fail(str(error), 2)
     configure_prefect(db)
     from flows.pipeline import ingest_flow
 
     try:
-        with writer_lock(db, wait=wait):
-            result = ingest_flow([str(p) for p in sources], str(db))
+        with writer_lock(db, wait=wait), _byte_progress() as update, watching(update):
+            result = ingest_flow(sources, str(db), options)
     except DatabaseBusy as error:
         fail(str(error), 3)
     print_summary({"ingest": result})
+
+
+@contextmanager
+def _byte_progress() -> Iterator[Callable[[int, int, str], None]]:
+    """A rich progress bar over the bytes to read (it appears once reading starts)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("ingest"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, path: str) -> None:
+            bar.update(task, completed=done, total=total or None, description=Path(path).name)
+
+        yield update
 
 
 @app.command()
