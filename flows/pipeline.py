@@ -26,7 +26,6 @@ from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import DatabaseBusy, Store, writer_lock
 from cooccur.tag import BATCH_ARTICLES
-
 from flows.runners import RUNNERS, make_task_runner
 from flows.summary import publish_summary
 
@@ -153,7 +152,9 @@ def tag_flow(
     stale = [batch for batch, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
     if stale:  # a cache hit whose shard files were deleted: tag those batches again
         get_run_logger().info("tag: %d cached batches lost their shards; re-tagging", len(stale))
-        redone = {s.index: s for s in tag_batch.with_options(refresh_cache=True).map(stale).result()}
+        redone = {
+            s.index: s for s in tag_batch.with_options(refresh_cache=True).map(stale).result()
+        }
         tagged = [redone.get(s.index, s) for s in tagged]
     summary = merge_tag_batches(db, tagged)
     shards.clear_inputs(root)

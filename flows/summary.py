@@ -46,7 +46,9 @@ def summary_markdown(run_id: str, result: dict[str, Any], this_run: list[dict[st
     ]
     if this_run:
         lines += ["| entity | entity | articles |", "|---|---|---|"]
-        lines += [f"| {_cell(r['name_a'])} | {_cell(r['name_b'])} | {r['articles']} |" for r in this_run]
+        lines += [
+            f"| {_cell(r['name_a'])} | {_cell(r['name_b'])} | {r['articles']} |" for r in this_run
+        ]
     else:
         lines.append("No pairs: this run added no articles naming two entities.")
     if pages:

@@ -69,8 +69,8 @@ class Batch:
 
     @property
     def out_dir(self) -> Path:
-        return Path(self.out_root) / f"{self.tagger_version}-{self.code_version}" / (
-            self.content_hash
+        return (
+            Path(self.out_root) / f"{self.tagger_version}-{self.code_version}" / (self.content_hash)
         )
 
 

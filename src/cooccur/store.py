@@ -257,7 +257,7 @@ def apply_migrations(store: Store, pending: list[Migration]) -> None:
         except duckdb.Error as error:
             now = store.schema_version()
             raise MigrationFailed(
-                f"migration {migration.path} failed: {error}. {store.path} is unchanged at "
+                f"migration {migration.path} failed: {error}. {store.path} stays at "
                 f"schema version {now}; fix that file (or restore a backup) and open it again"
             ) from error
 
