@@ -136,19 +136,23 @@ def runs(
     if frame.is_empty():
         console.print("No runs recorded yet: `cooccur run` records one.")
         return
-    table = Table(
-        "run id", "status", "started (UTC)", "seconds", "new", "skipped", "quarantined", "message"
-    )
+    table = Table("run", "status", "started (UTC)", "seconds", "new", "skipped", "quarant.")
+    notes = []
     for row in frame.iter_rows(named=True):
+        short = row["run_id"][:8]
         table.add_row(
-            row["run_id"],
+            short,
             row["status"],
             str(row["started_at"])[:19],
             "" if row["seconds"] is None else str(row["seconds"]),
             *("" if row[k] is None else str(row[k]) for k in _COUNTS),
-            escape(row["message"] or ""),
         )
+        if row["message"]:
+            notes.append(f"{short}: {escape(row['message'])}")
     console.print(table)
+    for note in notes:
+        console.print(note, soft_wrap=True)
+    console.print('Run ids are shortened; `cooccur sql "select * from runs"` shows them whole.')
 
 
 _COUNTS = ("articles_new", "articles_skipped", "articles_quarantined")
