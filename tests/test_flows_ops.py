@@ -29,7 +29,7 @@ def test_a_run_left_running_by_a_killed_process_is_marked_crashed(tmp_path: Path
     assert rows == [("killed-run", "crashed", None), ("next-run", "completed", 3)]
     listed = CliRunner().invoke(app, ["runs", "--db", str(db)])
     assert listed.exit_code == 0, listed.output
-    assert "crashed" in listed.output and "killed-r: the process ended" in listed.output
+    assert "crashed" in listed.output and "lled-run: the process ended" in listed.output
 
 
 @pytest.mark.slow

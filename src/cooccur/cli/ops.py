@@ -136,10 +136,11 @@ def runs(
     if frame.is_empty():
         console.print("No runs recorded yet: `cooccur run` records one.")
         return
-    table = Table("run", "status", "started (UTC)", "seconds", "new", "skipped", "quarant.")
+    table = Table("run …", "status", "started (UTC)", "secs", "new", "skipped", "quar.")
+    table.columns[2].no_wrap = True
     notes = []
     for row in frame.iter_rows(named=True):
-        short = row["run_id"][:8]
+        short = row["run_id"][-8:]  # the random end: Prefect's ids start with the time
         table.add_row(
             short,
             row["status"],
