@@ -15,7 +15,12 @@ def make_task_runner(
     Without an address, `dask` starts a local cluster of `workers` processes for the run.
     """
     if address or runner == "dask":
-        from prefect_dask import DaskTaskRunner
+        try:
+            from prefect_dask import DaskTaskRunner
+        except ImportError as error:
+            raise ImportError(
+                "--runner dask needs prefect-dask: pip install 'cooccur[dask]'"
+            ) from error
 
         if address:
             return DaskTaskRunner(address=address)

@@ -62,6 +62,15 @@ AddressOption = Annotated[
 WorkersOption = Annotated[
     int | None, typer.Option("--workers", help="Threads, processes or local Dask workers.")
 ]
+ShardsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--shards", help="Folder for tagging shards (default <db>.shards; shared on a cluster)."
+    ),
+]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh-cache", help="Tag again even batches tagged before.")
+]
 __all__ = ["DEFAULT_DB", "DEFAULT_REPORTS", "app", "console", "fail", "print_summary"]
 
 

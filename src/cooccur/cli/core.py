@@ -12,8 +12,10 @@ from cooccur.cli import (
     AddressOption,
     DbOption,
     PairOption,
+    RefreshOption,
     ReportsOption,
     RunnerOption,
+    ShardsOption,
     WaitOption,
     WorkersOption,
     app,
@@ -39,6 +41,8 @@ def run(
     runner: RunnerOption = "threads",
     address: AddressOption = None,
     workers: WorkersOption = None,
+    shards: ShardsOption = None,
+    refresh_cache: RefreshOption = False,
 ) -> None:
     """Ingest, tag, count and report: the whole pipeline as one Prefect flow run.
 
@@ -63,6 +67,8 @@ def run(
             runner=runner,
             address=address,
             workers=workers,
+            shard_dir=str(shards) if shards else None,
+            refresh_cache=refresh_cache,
         )
     except DatabaseBusy as error:
         fail(str(error), 3)

@@ -17,6 +17,7 @@ from cooccur.cli import (
     PairOption,
     ReportsOption,
     RunnerOption,
+    ShardsOption,
     WaitOption,
     WorkersOption,
     app,
@@ -54,6 +55,7 @@ def serve(
     runner: RunnerOption = "threads",
     address: AddressOption = None,
     workers: WorkersOption = None,
+    shards: ShardsOption = None,
     wait: WaitOption = 0,
 ) -> None:
     """Run the pipeline on a schedule (Prefect deployment) until Ctrl-C.
@@ -81,6 +83,7 @@ def serve(
         "runner": runner,
         "address": address,
         "workers": workers,
+        "shard_dir": str(shards.resolve()) if shards else None,
     }
     # SIGTERM (a service manager, `kill`) stops serving as Ctrl-C does, so cleanup runs.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
