@@ -1,22 +1,33 @@
 """The cooccur pipeline as a flow of flows: ingest → tag → cooccur → report.
 
 Each stage is its own flow (runnable alone) over a few coarse tasks; the work itself is in
-the `cooccur` library. A file lock keeps one pipeline run per database at a time.
+the `cooccur` library. A file lock keeps one pipeline run per database at a time; every
+run is recorded in the database's `runs` table and publishes a summary artifact. Tagging
+runs in batches on the task runner the caller chooses (threads, processes, or a Dask
+cluster); workers write Parquet shards and only this process writes the DuckDB file.
 """
 
 from __future__ import annotations
 
+import uuid
+from contextlib import ExitStack
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+from prefect.tasks import exponential_backoff
 
+from cooccur import fetch, runs, shards
 from cooccur.counts import compute_tables
-from cooccur.gazetteer import load_countries
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
-from cooccur.store import Store, writer_lock
-from cooccur.tag import tag_pending
+from cooccur.store import DatabaseBusy, Store, writer_lock
+from cooccur.tag import BATCH_ARTICLES
+from flows.runners import RUNNERS, make_task_runner
+from flows.summary import publish_summary
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]
@@ -32,7 +43,31 @@ def _progress(label: str):  # type: ignore[no-untyped-def]
     return report
 
 
-@task(cache_policy=NONE)
+def _network_failure(task: Any, task_run: Any, state: Any) -> bool:
+    """Retry only what a later attempt can fix: network errors, not bad input."""
+    try:
+        state.result()
+    except Exception as error:  # the task's own exception, re-raised by .result()
+        return fetch.is_network_error(error)
+    return False
+
+
+NETWORK_RETRIES: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": exponential_backoff(backoff_factor=2),
+    "retry_jitter_factor": 0.5,
+    "retry_condition_fn": _network_failure,
+}
+
+
+@task(cache_policy=NONE, **NETWORK_RETRIES)
+def fetch_source(url: str, folder: str) -> str:
+    path = fetch.download(url, Path(folder))
+    get_run_logger().info("fetched %s → %s", url, path)
+    return str(path)
+
+
+@task(cache_policy=NONE, **NETWORK_RETRIES)
 def ingest_sources(db: str, sources: list[str], options: dict | None = None) -> dict[str, int]:
     with Store(db) as store:
         summary = ingest_paths(store, sources, progress=_progress("files"), **(options or {}))
@@ -41,10 +76,35 @@ def ingest_sources(db: str, sources: list[str], options: dict | None = None) -> 
 
 
 @task(cache_policy=NONE)
-def tag_new_articles(db: str) -> dict[str, int | bool]:
+def plan_tag_batches(db: str, root: str, batch_size: int) -> shards.Plan:
     with Store(db) as store:
-        summary = tag_pending(store, load_countries(), progress=_progress("articles tagged"))
-    get_run_logger().info("tag: %s", summary.as_dict())
+        plan = shards.plan(store, Path(root), batch_size=batch_size)
+    get_run_logger().info(
+        "tag: %d articles to tag in %d batches",
+        sum(b.articles for b in plan.batches),
+        len(plan.batches),
+    )
+    return plan
+
+
+def _batch_key(context: Any, parameters: dict[str, Any]) -> str:
+    return parameters["batch"].cache_key
+
+
+@task(
+    cache_key_fn=_batch_key,
+    persist_result=True,
+    cache_expiration=timedelta(days=shards.SHARD_DAYS),
+)
+def tag_batch(batch: shards.Batch) -> shards.TaggedShard:
+    """Tag one batch into Parquet shards; cached by content, tagger and code version."""
+    return shards.tag_batch(batch)
+
+
+@task(cache_policy=NONE)
+def merge_tag_batches(db: str, tagged: list[shards.TaggedShard]) -> dict[str, int | bool]:
+    with Store(db) as store:
+        summary = shards.merge(store, tagged)
     return summary.as_dict()
 
 
@@ -66,13 +126,44 @@ def write_report(db: str, reports: str, pair: tuple[str, str] | None) -> list[st
 
 @flow(name="ingest")
 def ingest_flow(sources: list[str], db: str, options: dict | None = None) -> dict[str, int]:
-    """`options`: keyword arguments of `cooccur.ingest.ingest_paths` (include, exclude, …)."""
-    return ingest_sources(db, sources, options)
+    """Ingest files and folders; URLs of article files are downloaded first, with retries.
+
+    `options`: keyword arguments of `cooccur.ingest.ingest_paths` (include, exclude, …).
+    """
+    downloads = str(Path(db).parent / "downloads")
+    local = [fetch_source(s, downloads) if fetch.is_file_url(s) else s for s in sources]
+    return ingest_sources(db, local, options)
+
+
+def shard_root(db: str, shard_dir: str | None = None) -> Path:
+    """Where tag shards go: beside the database unless given (a cluster needs a shared path)."""
+    return Path(shard_dir) if shard_dir else Path(f"{db}.shards")
 
 
 @flow(name="tag")
-def tag_flow(db: str) -> dict[str, int | bool]:
-    return tag_new_articles(db)
+def tag_flow(
+    db: str,
+    batch_size: int = BATCH_ARTICLES,
+    shard_dir: str | None = None,
+    refresh_cache: bool = False,
+) -> dict[str, int | bool]:
+    """Tag pending articles in parallel batches on this flow's task runner, then merge."""
+    root = shard_root(db, shard_dir)
+    plan = plan_tag_batches(db, str(root), batch_size)
+    tagger = tag_batch.with_options(refresh_cache=True) if refresh_cache else tag_batch
+    tagged = tagger.map(plan.batches).result() if plan.batches else []
+    stale = [batch for batch, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
+    if stale:  # a cache hit whose shard files were deleted: tag those batches again
+        get_run_logger().info("tag: %d cached batches lost their shards; re-tagging", len(stale))
+        redone = {
+            s.index: s for s in tag_batch.with_options(refresh_cache=True).map(stale).result()
+        }
+        tagged = [redone.get(s.index, s) for s in tagged]
+    summary = merge_tag_batches(db, tagged)
+    shards.clear_inputs(root)
+    summary["retagged_all"] = plan.retagged_all
+    get_run_logger().info("tag: %s", summary)
+    return summary
 
 
 @flow(name="cooccur")
@@ -92,11 +183,66 @@ def pipeline(
     reports: str,
     pair: tuple[str, str] | None = None,
     wait: float = 0,
+    runner: str = "threads",
+    address: str | None = None,
+    workers: int | None = None,
+    batch_size: int = BATCH_ARTICLES,
+    shard_dir: str | None = None,
+    refresh_cache: bool = False,
 ) -> dict[str, object]:
-    """Run every stage on `sources` into the database `db`, then write `reports`."""
-    with writer_lock(db, wait=wait):
-        ingested = ingest_flow(sources, db)
-        tagged = tag_flow(db)
-        counted = cooccur_flow(db)
-        pages = report_flow(db, reports, pair)
-    return {"ingest": ingested, "tag": tagged, "cooccur": counted, "report": pages}
+    """Run every stage on `sources` into the database `db`, then write `reports`.
+
+    `runner` (threads, processes, dask) runs the tagging batches; `address` is an existing
+    Dask scheduler (tcp://host:8786). One run writes a database at a time: a second one
+    waits up to `wait` seconds, then stops without writing anything.
+    """
+    logger = get_run_logger()
+    if runner not in RUNNERS:
+        raise ValueError(f"runner must be one of {', '.join(RUNNERS)}, not {runner!r}")
+    run_id = str(flow_run.id or uuid.uuid4())
+    parameters = {
+        "sources": sources,
+        "db": db,
+        "reports": reports,
+        "pair": pair,
+        "runner": runner,
+        "address": address,
+        "workers": workers,
+        "batch_size": batch_size,
+    }
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(writer_lock(db, wait=wait))
+        except DatabaseBusy as error:
+            logger.error("skipped, nothing written: %s", error)
+            raise
+        with Store(db) as store:
+            since = runs.record_start(store, run_id, parameters)
+        logger.info("run %s writes %s", run_id, db)
+        ingested: dict[str, int] = {}
+        try:
+            ingested = ingest_flow(sources, db)
+            task_runner = make_task_runner(runner, address=address, workers=workers)
+            tagged = tag_flow.with_options(task_runner=task_runner)(
+                db, batch_size, shard_dir, refresh_cache
+            )
+            counted = cooccur_flow(db)
+            pages = report_flow(db, reports, pair)
+        except BaseException as error:
+            _record_failure(db, run_id, ingested, error)
+            raise
+        with Store(db) as store:
+            runs.record_finish(store, run_id, "completed", ingested)
+        result = {"ingest": ingested, "tag": tagged, "cooccur": counted, "report": pages}
+        publish_summary(db, run_id, since, result)
+    return result
+
+
+def _record_failure(db: str, run_id: str, ingested: dict[str, int], error: BaseException) -> None:
+    """Record the failed run; never hide the original error behind a second one."""
+    try:
+        with Store(db) as store:
+            message = f"{type(error).__name__}: {error}"[:2000]
+            runs.record_finish(store, run_id, "failed", ingested, message=message)
+    except Exception as second:  # the database itself may be what failed
+        get_run_logger().error("could not record the failed run in %s: %s", db, second)

@@ -1,13 +1,20 @@
 """The one module that owns the DuckDB file: connect, schema, SQL files, frames in and out.
 
 Compute modules never see a connection; they take and return Polars frames. Frames cross
-into DuckDB through Arrow (zero-copy), never row by row.
+into DuckDB through Arrow (zero-copy), never row by row. The schema is versioned: opening
+an older database applies `sql/migrations/NNN_name.sql` in order, each in a transaction;
+opening a newer one is refused, so an old cooccur never writes tables it does not know.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +24,63 @@ from filelock import FileLock, Timeout
 
 from cooccur.settings import SQL_DIR, load_sql
 
-SCHEMA_VERSION = 1
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
+
+
+class CooccurError(RuntimeError):
+    """An error the user can act on; `exit_code` is what the `cooccur` command exits with."""
+
+    exit_code = 1
+
+
+class DatabaseBusy(CooccurError):
+    """Another cooccur process is writing this database."""
+
+    exit_code = 3
+
+
+class SchemaMismatch(CooccurError):
+    """The database's schema version is not the one this cooccur reads and writes."""
+
+    exit_code = 4
+
+
+class MigrationFailed(CooccurError):
+    """A migration could not be applied; the database stays at the version before it."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+def migrations(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    """`NNN_name.sql` files in version order; two files with one number is an error."""
+    found: dict[int, Migration] = {}
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if not match:
+            raise MigrationFailed(f"{path}: migration files are named NNN_name.sql")
+        version = int(match.group(1))
+        if version in found:
+            raise MigrationFailed(
+                f"{path} and {found[version].path} share version {version}; renumber one"
+            )
+        found[version] = Migration(version, match.group(2), path)
+    return [found[v] for v in sorted(found)]
+
+
+# Version 1 is the first released schema; each migration file moves it up by one.
+SCHEMA_VERSION = max([1, *(m.version for m in migrations())])
 
 
 def schema_files() -> list[str]:
@@ -25,14 +88,34 @@ def schema_files() -> list[str]:
     return [f"schema/{p.stem}" for p in sorted((SQL_DIR / "schema").glob("*.sql"))]
 
 
-class DatabaseBusy(RuntimeError):
-    """Another cooccur process is writing this database."""
+def quote_identifier(name: str) -> str:
+    """A table or column name as a SQL identifier (the only thing never bound as a value)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _connect(path: Path, *, read_only: bool, busy_wait: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, waiting up to `busy_wait` s while another process holds it."""
+    deadline = time.monotonic() + busy_wait
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"{path} is open in another process (a cooccur run, or a duckdb shell); "
+                    "try again when it has finished, or pass --wait SECONDS"
+                ) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
 
 
 class Store:
-    """A DuckDB database file with cooccur's schema."""
+    """A DuckDB database file with cooccur's schema, at the current schema version."""
 
-    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+    def __init__(self, path: Path | str, *, read_only: bool = False, busy_wait: float = 0) -> None:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,13 +123,54 @@ class Store:
             raise FileNotFoundError(
                 f"no database at {self.path}; create one with `cooccur run` or `cooccur ingest`"
             )
-        self.con = duckdb.connect(str(self.path), read_only=read_only)
-        if not read_only:
+        # Writers wait a little by default: a reader (cooccur sql) holds the file briefly.
+        wait = busy_wait if read_only else max(busy_wait, 30.0)
+        self.con = _connect(self.path, read_only=read_only, busy_wait=wait)
+        try:
+            self._check_schema(read_only=read_only)
+        except BaseException:
+            self.con.close()
+            raise
+
+    def _check_schema(self, *, read_only: bool) -> None:
+        version = self.schema_version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"{self.path} has schema version {version}, newer than version "
+                f"{SCHEMA_VERSION} that this cooccur knows; upgrade cooccur "
+                "(pip install -U cooccur) or use another --db"
+            )
+        if read_only:
+            if version is not None and version < SCHEMA_VERSION:
+                raise SchemaMismatch(
+                    f"{self.path} has schema version {version}; this cooccur needs "
+                    f"{SCHEMA_VERSION}. Migrate it once with `cooccur doctor --migrate --db "
+                    f"{self.path}` (or any `cooccur run`); copy the file first to keep the old one"
+                )
+            return
+        if version is None:  # a new file: the schema files are the current version
             for name in schema_files():
                 self.execute(load_sql(name))
-            self.execute(
-                "insert or replace into meta values ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+            self._set_version(SCHEMA_VERSION)
+            return
+        if version < SCHEMA_VERSION:
+            apply_migrations(self, [m for m in migrations() if m.version > version])
+        for name in schema_files():
+            self.execute(load_sql(name))
+
+    def schema_version(self) -> int | None:
+        """`meta.schema_version`, or None for a file without cooccur's tables."""
+        has_meta = self.scalar(
+            "select count(*) from duckdb_tables() where table_name = 'meta' "
+            "and schema_name = 'main' and database_name = current_database()"
+        )
+        if not has_meta:
+            return None
+        value = self.scalar("select value from meta where key = 'schema_version'")
+        return int(value) if value is not None else 1
+
+    def _set_version(self, version: int) -> None:
+        self.execute("insert or replace into meta values ('schema_version', ?)", [str(version)])
 
     def __enter__(self) -> Store:
         return self
@@ -71,6 +195,11 @@ class Store:
     def run(self, name: str) -> None:
         """Run the statements of `sql/<name>.sql` (no parameters)."""
         self.execute(load_sql(name))
+        _fault_point(name)
+
+    def execute_file(self, name: str, params: dict[str, Any]) -> None:
+        """Run the one statement of `sql/<name>.sql` with values bound as parameters."""
+        self.con.execute(load_sql(name), params).fetchall()
 
     def execute(self, sql: str, params: list[Any] | None = None) -> None:
         """Run statements for their effect (DuckDB 2 wants every result consumed)."""
@@ -105,6 +234,53 @@ class Store:
                 self.unregister(key)
 
 
+def apply_migrations(store: Store, pending: list[Migration]) -> None:
+    """Apply migrations in order, each in one transaction with its version stamp and record.
+
+    A failing migration rolls back alone: the database stays at the last version that
+    applied completely, and the error names the file to fix.
+    """
+    for migration in pending:
+        try:
+            with store.transaction():
+                store.execute(migration.sql)
+                store.execute(
+                    "create table if not exists schema_migrations ("
+                    "version integer primary key, name varchar not null, "
+                    "applied_at timestamp not null)"
+                )
+                store.execute(
+                    "insert into schema_migrations values (?, ?, now()::timestamp)",
+                    [migration.version, migration.name],
+                )
+                store._set_version(migration.version)
+        except duckdb.Error as error:
+            now = store.schema_version()
+            raise MigrationFailed(
+                f"migration {migration.path} failed: {error}. {store.path} stays at "
+                f"schema version {now}; fix that file (or restore a backup) and open it again"
+            ) from error
+
+
+# Fault injection for the crash tests: COOCCUR_TEST_KILL_AT=<stage>:<n> kills this process
+# with SIGKILL right after the n-th SQL file of that stage ran, inside its transaction.
+_FAULT_STAGES = {"ingest": "ingest", "tag": "write_tags", "cooccur": "cooccurrence"}
+_fault_counts: dict[str, int] = {}
+
+
+def _fault_point(sql_name: str) -> None:
+    spec = os.environ.get("COOCCUR_TEST_KILL_AT")
+    if not spec:
+        return
+    stage, _, count = spec.partition(":")
+    prefix = _FAULT_STAGES.get(stage, stage)
+    if not sql_name.startswith(prefix):
+        return
+    _fault_counts[stage] = _fault_counts.get(stage, 0) + 1
+    if _fault_counts[stage] >= int(count or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 @contextmanager
 def writer_lock(db: Path | str, *, wait: float = 0) -> Iterator[None]:
     """One writer per database file across processes; `wait` seconds before giving up."""
@@ -122,3 +298,14 @@ def writer_lock(db: Path | str, *, wait: float = 0) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def is_locked(db: Path | str) -> bool:
+    """True while some process holds the writer lock of `db` (checked without waiting)."""
+    lock = FileLock(Path(f"{db}.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return True
+    lock.release()
+    return False

@@ -10,13 +10,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperGroup
 
 from cooccur.settings import DEFAULT_DB, DEFAULT_REPORTS
+from cooccur.store import CooccurError
+
+
+class _Commands(TyperGroup):
+    """Every command exits with the code of a `CooccurError` it raises (see README)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CooccurError as error:
+            Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {escape(str(error))}")
+            raise typer.Exit(error.exit_code) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="Entity co-occurrence analytics over news: who and what appears together, over time.",
     no_args_is_help=True,
     add_completion=False,
@@ -34,6 +51,25 @@ PairOption = Annotated[
 WaitOption = Annotated[
     float,
     typer.Option("--wait", help="Seconds to wait if another run is writing the database."),
+]
+RunnerOption = Annotated[
+    str, typer.Option("--runner", help="Where tagging batches run: threads, processes or dask.")
+]
+AddressOption = Annotated[
+    str | None,
+    typer.Option("--address", help="Scheduler of an existing Dask cluster, tcp://host:8786."),
+]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", help="Threads, processes or local Dask workers.")
+]
+ShardsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--shards", help="Folder for tagging shards (default <db>.shards; shared on a cluster)."
+    ),
+]
+RefreshOption = Annotated[
+    bool, typer.Option("--refresh-cache", help="Tag again even batches tagged before.")
 ]
 __all__ = ["DEFAULT_DB", "DEFAULT_REPORTS", "app", "console", "fail", "print_summary"]
 
@@ -62,3 +98,4 @@ def pair_or_none(pair: tuple[str, str] | None) -> tuple[str, str] | None:
 # Command modules register themselves on `app` when imported.
 from cooccur.cli import core  # noqa: E402, F401
 from cooccur.cli import gdelt  # noqa: E402, F401
+from cooccur.cli import ops  # noqa: E402, F401

@@ -11,10 +11,15 @@ import typer
 from rich.table import Table
 
 from cooccur.cli import (
+    AddressOption,
     DbOption,
     PairOption,
+    RefreshOption,
     ReportsOption,
+    RunnerOption,
+    ShardsOption,
     WaitOption,
+    WorkersOption,
     app,
     console,
     fail,
@@ -37,6 +42,11 @@ def run(
     reports: ReportsOption = DEFAULT_REPORTS,
     pair: PairOption = None,
     wait: WaitOption = 0,
+    runner: RunnerOption = "threads",
+    address: AddressOption = None,
+    workers: WorkersOption = None,
+    shards: ShardsOption = None,
+    refresh_cache: RefreshOption = False,
 ) -> None:
     """Ingest, tag, count and report: the whole pipeline as one Prefect flow run.
 
@@ -46,11 +56,24 @@ def run(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         fail(f"input not found: {', '.join(missing)}", 2)
+    with writer_lock(db, wait=wait):  # busy? say so now, before Prefect starts
+        pass
     configure_prefect(db)
     from flows.pipeline import pipeline
 
     try:
-        result = pipeline([str(p) for p in inputs], str(db), str(reports), pair_or_none(pair), wait)
+        result = pipeline(
+            [str(p) for p in inputs],
+            str(db),
+            str(reports),
+            pair_or_none(pair),
+            wait,
+            runner=runner,
+            address=address,
+            workers=workers,
+            shard_dir=str(shards) if shards else None,
+            refresh_cache=refresh_cache,
+        )
     except DatabaseBusy as error:
         fail(str(error), 3)
     print_summary(result)

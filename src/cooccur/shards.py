@@ -1,0 +1,226 @@
+"""Tagging in independent batches for scale-out: Parquet shards in, Parquet shards out.
+
+The flow plans batches from the database (`plan`), any number of workers tag them
+(`tag_batch`: reads and writes only Parquet, never the DuckDB file, so it can run in
+another process or on another machine), and the flow merges the shards in batch order
+(`merge`), each batch in one transaction through the same `write_tags` SQL as
+`cooccur.tag.tag_pending`. Every article is in exactly one batch, so the merged tables
+equal a single-process run row for row.
+
+Output shards are content-addressed (tagger version, code version, batch content), so a
+batch tagged once need not be tagged again: after a crash before the merge, or when a
+database is rebuilt from the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+
+from cooccur.gazetteer import load_countries
+from cooccur.store import Store
+from cooccur.tag import TagSummary, sync_entities
+from cooccur.tagger import Tagger, tag_articles
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHARD_DAYS = 14  # output shards unused for this long are removed by the next plan
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> Tagger:
+    """The tagger `cooccur run` uses, built once per process (workers reuse it)."""
+    return Tagger(load_countries())
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Hash of the library's tagging code: a cached shard is stale when the code changes."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.suffix in {".py", ".csv", ".txt"} and not {"cli", "report"} & set(path.parts):
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch of articles to tag, as a Parquet file of (article_id, title, text)."""
+
+    index: int
+    path: str
+    articles: int
+    content_hash: str
+    tagger_version: str
+    code_version: str
+    out_root: str
+
+    @property
+    def cache_key(self) -> str:
+        return f"tag-{self.tagger_version}-{self.code_version}-{self.content_hash}"
+
+    @property
+    def out_dir(self) -> Path:
+        return (
+            Path(self.out_root) / f"{self.tagger_version}-{self.code_version}" / (self.content_hash)
+        )
+
+
+@dataclass(frozen=True)
+class TaggedShard:
+    """A tagged batch: Parquet files of its article ids, sentences and mentions."""
+
+    index: int
+    out_dir: str
+    articles: int
+    sentences: int
+    mentions: int
+
+    def exists(self) -> bool:
+        return all((Path(self.out_dir) / f"{n}.parquet").is_file() for n in _OUTPUTS)
+
+
+_OUTPUTS = ("articles", "sentences", "mentions")
+
+
+@dataclass
+class Plan:
+    batches: list[Batch]
+    retagged_all: bool
+
+
+def _content_hash(frame: pl.DataFrame) -> str:
+    digest = hashlib.sha256()
+    for article_id, title, text in frame.iter_rows():
+        for value in (article_id, title or "", text or ""):
+            digest.update(value.encode())
+            digest.update(b"\x00")
+    return digest.hexdigest()[:32]
+
+
+def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = None) -> Plan:
+    """Sync entities and write each pending batch to `root/in/` (call under the lock)."""
+    tagger = tagger or default_tagger()
+    retagged = sync_entities(store, load_countries())
+    pending = store.query(
+        "select article_id, title, text from articles "
+        "where article_id not in (select article_id from tagged_articles) "
+        "order by article_id"
+    )
+    inputs = root / "in"
+    inputs.mkdir(parents=True, exist_ok=True)
+    prune(root, keep=f"{tagger.version}-{code_version()}")
+    batches = []
+    for index, offset in enumerate(range(0, pending.height, batch_size)):
+        frame = pending.slice(offset, batch_size)
+        content = _content_hash(frame)
+        path = inputs / f"{content}.parquet"
+        if not path.exists():
+            _write_parquet(frame, path)
+        batches.append(
+            Batch(
+                index,
+                str(path),
+                frame.height,
+                content,
+                tagger.version,
+                code_version(),
+                str(root / "out"),
+            )
+        )
+    return Plan(batches, retagged)
+
+
+def tag_batch(batch: Batch, tagger: Tagger | None = None) -> TaggedShard:
+    """Tag one batch into Parquet shards; touches no database (safe on any worker)."""
+    tagger = tagger or default_tagger()
+    if tagger.version != batch.tagger_version or code_version() != batch.code_version:
+        raise RuntimeError(
+            f"worker has tagger {tagger.version}/{code_version()} but the run planned "
+            f"{batch.tagger_version}/{batch.code_version}: install the same cooccur on every "
+            "worker of the cluster"
+        )
+    articles = pl.read_parquet(batch.path)
+    sentences, mentions = tag_articles(articles, tagger)
+    out = batch.out_dir
+    if not TaggedShard(batch.index, str(out), 0, 0, 0).exists():
+        staging = out.parent / f".{out.name}.{uuid.uuid4().hex}"
+        staging.mkdir(parents=True)
+        _write_parquet(articles.select("article_id"), staging / "articles.parquet")
+        _write_parquet(sentences, staging / "sentences.parquet")
+        _write_parquet(mentions, staging / "mentions.parquet")
+        try:
+            staging.rename(out)
+        except OSError:  # another worker wrote the same batch first: keep theirs
+            shutil.rmtree(staging, ignore_errors=True)
+    return TaggedShard(batch.index, str(out), articles.height, sentences.height, mentions.height)
+
+
+def merge(store: Store, shards: list[TaggedShard]) -> TagSummary:
+    """Write tagged shards in batch order, one transaction each (call under the lock).
+
+    Articles already tagged (a batch merged before a crash) are left out, so merging the
+    same shard twice adds nothing.
+    """
+    summary = TagSummary()
+    for shard in sorted(shards, key=lambda s: s.index):
+        folder = Path(shard.out_dir)
+        articles = pl.read_parquet(folder / "articles.parquet")
+        done = store.query(
+            "select article_id from tagged_articles where article_id in "
+            "(select unnest($ids::varchar[]))",
+            {"ids": articles["article_id"].to_list()},
+        )
+        if done.height:
+            keep = pl.col("article_id").is_in(done["article_id"].implode()).not_()
+            articles = articles.filter(keep)
+        else:
+            keep = pl.lit(True)
+        sentences = pl.read_parquet(folder / "sentences.parquet").filter(keep)
+        mentions = pl.read_parquet(folder / "mentions.parquet").filter(keep)
+        with store.transaction():
+            store.run_with(
+                "write_tags",
+                batch_articles=articles,
+                batch_sentences=sentences,
+                batch_mentions=mentions,
+            )
+        os.utime(folder)  # recently used: kept by `prune`
+        summary.articles_tagged += articles.height
+        summary.mentions += mentions.height
+    return summary
+
+
+def prune(root: Path, *, keep: str) -> None:
+    """Remove output shards of other tagger versions, and any unused for SHARD_DAYS."""
+    out = root / "out"
+    if not out.is_dir():
+        return
+    cutoff = time.time() - SHARD_DAYS * 86400
+    for version_dir in out.iterdir():
+        if version_dir.name != keep:
+            shutil.rmtree(version_dir, ignore_errors=True)
+            continue
+        for shard in version_dir.iterdir():
+            if shard.stat().st_mtime < cutoff or shard.name.startswith("."):
+                shutil.rmtree(shard, ignore_errors=True)
+
+
+def clear_inputs(root: Path) -> None:
+    """Input shards are only needed until their batch is merged."""
+    shutil.rmtree(root / "in", ignore_errors=True)
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    """Write then rename, so a killed writer never leaves a half file under the real name."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}")
+    frame.write_parquet(tmp)
+    os.replace(tmp, path)

@@ -1,0 +1,136 @@
+"""Helpers for the ops and reliability tests: table snapshots and a stage driver."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from cooccur.store import Store, quote_identifier
+
+REPO = Path(__file__).resolve().parents[1]
+
+# Columns that record when a row was written: equal data, different clocks.
+CLOCK_COLUMNS = {
+    "articles": ["ingested_at"],
+    "sources": ["ingested_at"],
+    "quarantine": ["quarantined_at"],
+}
+DATA_TABLES = [
+    "articles",
+    "sources",
+    "quarantine",
+    "entities",
+    "aliases",
+    "sentences",
+    "mentions",
+    "tagged_articles",
+    "entity_frequency",
+    "cooccurrence",
+]
+
+
+def snapshot(db: Path, tables: list[str] = DATA_TABLES, *, clocks: bool = False) -> dict:
+    """Every row of `tables`, sorted; without write-time columns unless `clocks`."""
+    out = {}
+    with Store(db, read_only=True) as store:
+        existing = set(store.query("select table_name from duckdb_tables()")["table_name"])
+        for table in tables:
+            if table not in existing:
+                out[table] = None
+                continue
+            drop = [] if clocks else CLOCK_COLUMNS.get(table, [])
+            exclude = f" exclude ({', '.join(map(quote_identifier, drop))})" if drop else ""
+            out[table] = store.query(
+                f"select *{exclude} from {quote_identifier(table)} order by all"
+            )
+    return out
+
+
+def assert_same_tables(got: dict, expected: dict) -> None:
+    assert got.keys() == expected.keys()
+    for table, frame in expected.items():
+        other = got[table]
+        if frame is None or other is None:
+            assert frame is None and other is None, table
+            continue
+        assert other.equals(frame), f"{table}: {other.height} rows vs {frame.height} expected"
+
+
+def split_jsonl(source: Path, folder: Path, *, files: int, per_file: int) -> list[Path]:
+    """The first files × per_file records of `source`, as `files` JSONL files in `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    with source.open(encoding="utf-8") as handle:
+        for line in handle:
+            lines.append(line)
+            if len(lines) == files * per_file:
+                break
+    paths = []
+    for index in range(files):
+        path = folder / f"part-{index}.jsonl"
+        path.write_text("".join(lines[index * per_file : (index + 1) * per_file]), "utf-8")
+        paths.append(path)
+    return paths
+
+
+DRIVER = """
+import sys, json
+from pathlib import Path
+import cooccur.ingest
+from cooccur.counts import compute_tables
+from cooccur.gazetteer import load_countries
+from cooccur.store import Store
+from cooccur.tag import tag_pending
+from cooccur import shards
+
+args = json.loads(sys.argv[1])
+cooccur.ingest.BATCH_BYTES = 1  # one file per ingest batch
+with Store(args["db"]) as store:
+    cooccur.ingest.ingest_paths(store, [Path(p) for p in args["sources"]])
+    if args.get("sharded"):
+        root = Path(args["db"] + ".shards")
+        plan = shards.plan(store, root, batch_size=args["batch_size"])
+        shards.merge(store, [shards.tag_batch(b) for b in plan.batches])
+    else:
+        tag_pending(store, load_countries(), batch_size=args["batch_size"])
+    compute_tables(store)
+print("done")
+"""
+
+
+def run_stages(
+    db: Path,
+    sources: list[Path],
+    *,
+    kill_at: str | None = None,
+    batch_size: int = 100,
+    sharded: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """Run ingest → tag → cooccur in a fresh process, optionally SIGKILLed at `kill_at`."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)])}
+    env.pop("COOCCUR_TEST_KILL_AT", None)
+    if kill_at:
+        env["COOCCUR_TEST_KILL_AT"] = kill_at
+    args = {
+        "db": str(db),
+        "sources": [str(s) for s in sources],
+        "batch_size": batch_size,
+        "sharded": sharded,
+    }
+    return subprocess.run(
+        [sys.executable, "-c", DRIVER, json.dumps(args)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def frame_rows(frame: pl.DataFrame) -> list[tuple]:
+    return frame.rows()
