@@ -12,7 +12,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
 from cooccur.counts import compute_tables
-from cooccur.gazetteer import load_countries
+from cooccur.gazetteer import load_gazetteer
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import Store, writer_lock
@@ -41,9 +41,11 @@ def ingest_sources(db: str, sources: list[str]) -> dict[str, int]:
 
 
 @task(cache_policy=NONE)
-def tag_new_articles(db: str) -> dict[str, int | bool]:
+def tag_new_articles(db: str, gazetteer: list[str] | None = None) -> dict[str, int | bool]:
     with Store(db) as store:
-        summary = tag_pending(store, load_countries(), progress=_progress("articles tagged"))
+        summary = tag_pending(
+            store, load_gazetteer(gazetteer), progress=_progress("articles tagged")
+        )
     get_run_logger().info("tag: %s", summary.as_dict())
     return summary.as_dict()
 
@@ -70,8 +72,8 @@ def ingest_flow(sources: list[str], db: str) -> dict[str, int]:
 
 
 @flow(name="tag")
-def tag_flow(db: str) -> dict[str, int | bool]:
-    return tag_new_articles(db)
+def tag_flow(db: str, gazetteer: list[str] | None = None) -> dict[str, int | bool]:
+    return tag_new_articles(db, gazetteer)
 
 
 @flow(name="cooccur")
@@ -91,11 +93,12 @@ def pipeline(
     reports: str,
     pair: tuple[str, str] | None = None,
     wait: float = 0,
+    gazetteer: list[str] | None = None,
 ) -> dict[str, object]:
     """Run every stage on `sources` into the database `db`, then write `reports`."""
     with writer_lock(db, wait=wait):
         ingested = ingest_flow(sources, db)
-        tagged = tag_flow(db)
+        tagged = tag_flow(db, gazetteer)
         counted = cooccur_flow(db)
         pages = report_flow(db, reports, pair)
     return {"ingest": ingested, "tag": tagged, "cooccur": counted, "report": pages}

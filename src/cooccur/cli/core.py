@@ -33,6 +33,10 @@ def run(
     reports: ReportsOption = DEFAULT_REPORTS,
     pair: PairOption = None,
     wait: WaitOption = 0,
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra entities file (CSV/TOML: name, kind, aliases); repeatable."),
+    ] = None,
 ) -> None:
     """Ingest, tag, count and report: the whole pipeline as one Prefect flow run.
 
@@ -46,7 +50,14 @@ def run(
     from flows.pipeline import pipeline
 
     try:
-        result = pipeline([str(p) for p in inputs], str(db), str(reports), pair_or_none(pair), wait)
+        result = pipeline(
+            [str(p) for p in inputs],
+            str(db),
+            str(reports),
+            pair_or_none(pair),
+            wait,
+            [str(p) for p in gazetteer or []] or None,
+        )
     except DatabaseBusy as error:
         fail(str(error), 3)
     print_summary(result)
