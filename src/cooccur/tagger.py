@@ -64,10 +64,14 @@ class Tagger:
             candidates.setdefault(_fold(phrase), []).append((_BLOCKER, None, ""))
         self._automaton = ahocorasick.Automaton()
         for folded, entries in candidates.items():
-            # exact-case entries first: 'US' must not fall back to a caseless 'us'; then
-            # a country before a place before an org before a person (Georgia)
+            # exact-case entries first: 'US' must not fall back to a caseless 'us'; then a
+            # blocker, a country, a place, an org, a person (Douglas, Georgia)
             entries.sort(
-                key=lambda e: (e[1] is None, KIND_PRIORITY.get(e[0].split(":")[0], 9), e[0])
+                key=lambda e: (
+                    e[1] is None,
+                    -1 if e[0] == _BLOCKER else KIND_PRIORITY.get(e[0].split(":")[0], 9),
+                    e[0],
+                )
             )
             self._automaton.add_word(folded, (len(folded), tuple(entries)))
         self._automaton.make_automaton()
@@ -243,8 +247,8 @@ def tag_articles(
             sentences["end_char"].append(end)
         title_matches = tagger.find(title) if title else []
         body_matches = tagger.find(text)
-        for spans in extra:
-            body_matches = link_spans(text, body_matches, spans[index], gazetteer, found_entities)
+        for found in extra:
+            body_matches = link_spans(text, body_matches, found[index], gazetteer, found_entities)
         title_matches, body_matches = resolve_within(
             title or "", title_matches, text, body_matches, gazetteer, found_entities
         )
