@@ -66,17 +66,35 @@ def link_spans(
     for span in sorted(spans, key=lambda s: (s.start, s.start - s.end)):
         if any(s < span.end and span.start < e for s, e in taken):
             continue
-        surface = text[span.start : span.end]
+        start, end = _tidy(text, span.start, span.end)
+        if end - start < 2 or not any(c.isupper() for c in text[start:end]):
+            continue
+        surface = text[start:end]
+        if gazetteer is not None and surface in gazetteer.blockers:
+            continue  # 'Indo-Pacific' names nothing, whoever finds it
         key = gazetteer.lookup_alias(surface) if gazetteer is not None else None
         if key is None:
-            if span.kind == "norp":
-                continue  # 'Republicans': a group, not an entity we track
+            if span.kind in ("norp", "place"):
+                continue  # 'Republicans', or a place the gazetteer cannot put in a country
             name = canonical_name(surface)
             key = entity_key(span.kind, name)
             found.setdefault(key, Entity(key=key, name=name, kind=span.kind))
-        added.append(Match(span.start, span.end, key, surface, span.source))
-        taken.append((span.start, span.end))
+        added.append(Match(start, end, key, surface, span.source))
+        taken.append((start, end))
     return sorted(matches + added, key=lambda m: m.start)
+
+
+def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's span without a leading article or what follows a comma
+    ('the Ministry of Defense on X, Crosetto' → 'Ministry of Defense on X')."""
+    surface = text[start:end]
+    comma = surface.find(", ")
+    if comma > 0:
+        end = start + comma
+    for article in ("the ", "The "):
+        if text.startswith(article, start) and end - start > len(article):
+            start += len(article)
+    return start, end
 
 
 def _name_of(key: str, gazetteer: Gazetteer | None, found: dict[str, Entity]) -> str:
@@ -95,12 +113,14 @@ def resolve_within(
     """Merge spellings of one person in an article and link surname-only mentions."""
     order: list[str] = []
     for m in [*body_matches, *title_matches]:
-        if m.entity_key.startswith("person:") and m.entity_key not in order:
-            order.append(m.entity_key)
+        key = m.entity_key
+        # people, and one-word names a finder made up (spaCy's 'Crosetto' as ORG)
+        if key not in order and (key.startswith("person:") or (key in found and " " not in key)):
+            order.append(key)
     if not order:
         return title_matches, body_matches
     words = {key: _name_of(key, gazetteer, found).split() for key in order}
-    full = [key for key in order if len(words[key]) >= 2]
+    full = [key for key in order if len(words[key]) >= 2 and key.startswith("person:")]
     remap: dict[str, str] = {}
     for i, key in enumerate(full):  # full names: same first name, near-miss surname
         for earlier in full[:i]:
