@@ -101,11 +101,12 @@ class Gazetteer:
 
     def lookup_place(self, text: str) -> str | None:
         """Entity key of a place or country named exactly `text` (a dateline component)."""
-        folded = fold_key(text)
-        if folded in self.dateline:
-            return self.dateline[folded]
-        key = self._folded_aliases().get(folded)
-        return key if key and self.entities[key].kind in ("country", "place") else None
+        memo = self.__dict__.setdefault("_place_memo", {})
+        if text not in memo:
+            folded = fold_key(text)
+            key = self.dateline.get(folded) or self._folded_aliases().get(folded)
+            memo[text] = key if key and self.entities[key].kind in ("country", "place") else None
+        return memo[text]
 
     def lookup_alias(self, text: str) -> str | None:
         """Entity key of any entity one of whose names is `text` (case and accents aside)."""
@@ -275,6 +276,7 @@ def add_entity_file(gazetteer: Gazetteer, path: Path) -> None:
         if kind in ("country", "place"):
             gazetteer.add_dateline_forms(key, names)
     gazetteer.__dict__.pop("_folded_cache", None)
+    gazetteer.__dict__.pop("_place_memo", None)
 
 
 def gazetteer_paths(paths: Iterable[Path | str] | None = None) -> list[Path]:

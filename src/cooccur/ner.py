@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+import ahocorasick
+
 
 @dataclass(frozen=True)
 class Span:
@@ -32,19 +34,22 @@ class NameFinder(Protocol):
     def find_batch(self, texts: list[str]) -> list[list[Span]]: ...
 
 
-_TITLES = (
-    r"(?:President|Vice[- ]President|Prime Minister|Deputy Prime Minister|Premier|"
-    r"(?:Foreign |Finance |Defen[cs]e |Trade |Economy |Interior |Energy |Oil |Agriculture )?"
-    r"Minister(?: of (?:the )?[A-Z][a-z]+(?: (?:and )?[A-Z][a-z]+){0,2})?|"
-    r"(?:Treasury |Commerce |Agriculture |Defen[cs]e )?Secretary(?: of [A-Z][a-z]+)?|"
-    r"Chancellor|Senator|Sen\.|Representative|Rep\.|Congressman|Governor|Gov\.|Mayor|"
-    r"King|Queen|Prince|Princess|Sheikh|Pope|Cardinal|Ayatollah|General|Gen\.|Admiral|"
-    r"Adm\.|Colonel|Col\.|Chairman|Chairwoman|Chief Executive|CEO|Director|Ambassador|"
-    r"Envoy|Spokesman|Spokeswoman|Commissioner|Judge|Justice|Mr\.|Mrs\.|Ms\.|Dr\.|"
-    r"Mr|Mrs|Dr|[Cc]ounterpart|[Ll]eader|[Pp]resident|[Mm]inister|[Cc]hairman|"
-    r"[Ss]pokesman|[Ss]pokeswoman|[Ss]ecretary|[Aa]mbassador|[Gg]overnor)"
-)
+# the last word of a title, after which a name follows (*Defense Minister Guido Crosetto*,
+# *Minister of Defense, Guido Crosetto*, *the Turkish president Recep Tayyip Erdogan*)
+_TITLE_WORDS = (
+    "President Premier Minister Secretary Chancellor Senator Sen. Representative Rep. "
+    "Congressman Congresswoman Governor Gov. Mayor King Queen Prince Princess Sheikh Pope "
+    "Cardinal Ayatollah Gen. Admiral Adm. Colonel Col. Chairman Chairwoman "
+    "Executive CEO Director Ambassador Envoy Spokesman Spokeswoman Commissioner Judge "
+    "Justice Mr. Mrs. Ms. Dr. Mr Mrs Dr counterpart leader president premier minister "
+    "chairman chairwoman spokesman spokeswoman secretary ambassador governor senator envoy"
+).split()
 _NAME_WORD = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]{2,}(?:[-'’][A-Z]+)?|[A-Z]\.)"
+_PARTICLE = r"(?:van|von|de|der|da|di|del|al|bin|ibn|le|la)(?= [A-Z])"
+_NAME_AFTER = re.compile(
+    r",? (?:of (?:the )?[A-Z][a-z]+(?: (?:and )?[A-Z][a-z]+){0,2},? )?"
+    rf"(?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|{_PARTICLE})){{0,3}})"
+)
 # words that are capitalised in titles or after a full stop but never part of a name
 _NOT_NAME = frozenset(
     (
@@ -54,54 +59,83 @@ _NOT_NAME = frozenset(
         "July August September October November December Said Says Also Who Which When"
     ).split()
 )
-_PERSON = re.compile(
-    rf"\b{_TITLES},? (?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|(?:van|von|de|der|da|di|"
-    rf"del|al|bin|ibn|le|la)(?= [A-Z]))){{0,3}})"
+_SUFFIX_WORDS = (
+    "Corp Corporation Inc Incorporated Co Cos Company Ltd Limited Plc PLC plc LLC AG SA "
+    "S.A. NV N.V. BV GmbH SpA S.p.A. Bhd Berhad KK K.K. AB ASA Oyj Group Holdings "
+    "Technologies Industries Airlines Airways"
+).split()
+_NAME_BEFORE = re.compile(
+    r"(?P<name>(?:[A-Z][\w&'’.-]*|[0-9][\w-]*)(?: (?:[A-Z][\w&'’.-]*|and|&|of|de)){0,4}?)"
+    r"(?: and| &)? $"
 )
-_SUFFIX = (
-    r"(?:Corp|Corporation|Inc|Incorporated|Co|Cos|Company|Ltd|Limited|Plc|PLC|plc|LLC|AG|"
-    r"SA|S\.A\.|NV|N\.V\.|BV|GmbH|SpA|S\.p\.A\.|Bhd|Berhad|KK|K\.K\.|AB|ASA|Oyj|"
-    r"Group|Holdings|Technologies|Industries|Airlines|Airways)\b\.?"
-)
-_COMPANY = re.compile(
-    rf"(?P<name>(?:[A-Z][\w&'’.-]*|[0-9][\w-]*)(?: (?:[A-Z][\w&'’.-]*|and|&|of|de)){{0,4}}?)"
-    rf"(?: and| &)? {_SUFFIX}"
-)
+
+
+def _word_automaton(words: list[str]):  # type: ignore[no-untyped-def]
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, len(word))
+    automaton.make_automaton()
+    return automaton
+
+
+_TITLE_AUTOMATON = _word_automaton(_TITLE_WORDS)
+_SUFFIX_AUTOMATON = _word_automaton(_SUFFIX_WORDS)
+
+
+def _whole_words(automaton, text: str):  # type: ignore[no-untyped-def]
+    """(start, end) of whole-word hits, case-sensitive."""
+    n = len(text)
+    for end_index, length in automaton.iter(text):
+        start, end = end_index - length + 1, end_index + 1
+        if (start == 0 or not text[start - 1].isalnum()) and (
+            end == n or not text[end].isalnum() or text[end - 1] == "."
+        ):
+            yield start, end
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Drop leading and trailing words that cannot be part of a name."""
+    """Drop leading and trailing words that cannot be part of a name, and stop at the
+    first such word inside ('Erdogan And the counterpart')."""
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
     while words and text[words[0][0] : words[0][1]] in _NOT_NAME:
         words.pop(0)
-    while words and (
-        text[words[-1][0] : words[-1][1]] in _NOT_NAME
-        or text[words[-1][0] : words[-1][1]] in ("and", "&", "of", "de")
-    ):
-        words.pop()
-    if not words:
-        return None
-    for i, (s, e) in enumerate(words):  # 'Erdogan And the counterpart': stop at 'And'
+    for i, (s, e) in enumerate(words):
         if text[s:e] in _NOT_NAME:
             words = words[:i]
             break
-    return (words[0][0], words[-1][1]) if words else None
+    while words and text[words[-1][0] : words[-1][1]] in ("and", "&", "of", "de"):
+        words.pop()
+    if not words:
+        return None
+    end = words[-1][1]
+    if text[end - 2 : end] in ("'s", "’s"):  # Reagan's
+        end -= 2
+    return (words[0][0], end) if end > words[0][0] else None
 
 
 class RuleFinder:
     """Titles before names, suffixes after companies: cheap, no model, English news."""
 
-    version = "rules-1"
+    version = "rules-2"
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
-        for match in _PERSON.finditer(text):
+        for _, end in _whole_words(_TITLE_AUTOMATON, text):
+            match = _NAME_AFTER.match(text, end)
+            if match is None:
+                continue
             trimmed = _trim_name(text, match.start("name"), match.end("name"))
-            if trimmed and not text[trimmed[0] : trimmed[1]].isupper():
-                spans.append(Span(*trimmed, "person", "rule"))
-            elif trimmed and " " in text[trimmed[0] : trimmed[1]]:
-                spans.append(Span(*trimmed, "person", "rule"))  # 'YASAR GULER'
-        for match in _COMPANY.finditer(text):
+            if trimmed and (
+                not text[trimmed[0] : trimmed[1]].isupper() or " " in text[trimmed[0] : trimmed[1]]
+            ):
+                spans.append(Span(*trimmed, "person", "rule"))  # not 'EC', but 'YASAR GULER'
+        for start, _ in _whole_words(_SUFFIX_AUTOMATON, text):
+            if start == 0 or text[start - 1] != " ":
+                continue
+            window = max(0, start - 80)
+            match = _NAME_BEFORE.search(text, window, start)
+            if match is None:
+                continue
             trimmed = _trim_name(text, match.start("name"), match.end("name"))
             if trimmed:
                 spans.append(Span(*trimmed, "org", "rule"))

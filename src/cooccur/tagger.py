@@ -187,9 +187,9 @@ def tag_articles(
     gazetteer does not know (rules, spaCy); names are then resolved within each article.
     With `places_as_countries`, a city or region counts as a mention of its country.
     """
-    sentences: dict[str, list] = {name: [] for name in SENTENCE_SCHEMA}
-    mentions: dict[str, list] = {name: [] for name in MENTION_SCHEMA}
-    meta: dict[str, list] = {name: [] for name in ARTICLE_SCHEMA}
+    sentences: list[tuple] = []
+    mentions: list[tuple] = []
+    meta: list[tuple] = []
     found_entities: dict[str, Entity] = {}
     theme_rows: list[tuple] = []
     place_country: dict[str, str] = {}
@@ -211,40 +211,36 @@ def tag_articles(
         article_id: str, text: str, matches: list[Match], starts: list[int] | None, day: object
     ) -> None:
         roles = mention_roles(text, matches, starts)
+        historic = gazetteer.historic if gazetteer is not None else {}
         for match, role in zip(matches, roles, strict=True):
             sid = 0 if starts is None else max(bisect_right(starts, match.start), 1)
             key = match.entity_key
-            if gazetteer is not None and key in gazetteer.historic:
-                key = gazetteer.as_of(key, day)  # type: ignore[arg-type]
-            values = (
-                article_id,
-                key,
-                sid,
-                match.start,
-                match.end,
-                match.surface,
-                match.alias_type,
-                role,
+            if key in historic:
+                key = gazetteer.as_of(key, day)  # type: ignore[arg-type, union-attr]
+            mentions.append(
+                (
+                    article_id,
+                    key,
+                    sid,
+                    match.start,
+                    match.end,
+                    match.surface,
+                    match.alias_type,
+                    role,
+                )
             )
-            for name, value in zip(MENTION_SCHEMA, values, strict=True):
-                mentions[name].append(value)
 
     texts = [text or "" for text in frame.get_column("text").to_list()]
     extra: list[list[list[Span]]] = [finder.find_batch(texts) for finder in finders]
     for index, (article_id, title, text) in enumerate(frame.iter_rows()):
         text = text or ""
         if title:
-            sentences["article_id"].append(article_id)
-            sentences["sentence_id"].append(0)
-            sentences["start_char"].append(0)
-            sentences["end_char"].append(len(title))
+            sentences.append((article_id, 0, 0, len(title)))
         spans = sentence_spans(text)
         starts = [start for start, _ in spans]
-        for sid, (start, end) in enumerate(spans, start=1):
-            sentences["article_id"].append(article_id)
-            sentences["sentence_id"].append(sid)
-            sentences["start_char"].append(start)
-            sentences["end_char"].append(end)
+        sentences.extend(
+            (article_id, sid, start, end) for sid, (start, end) in enumerate(spans, start=1)
+        )
         title_matches = tagger.find(title) if title else []
         body_matches = tagger.find(text)
         for found in extra:
@@ -277,18 +273,18 @@ def tag_articles(
         add_mentions(article_id, text, body_matches, starts, days[index])
         if themes is not None:
             theme_rows.extend(themes.tag(article_id, title or "", text, starts))
-        values = (
-            article_id,
-            dateline.place if dateline else None,
-            days[index],
-            len(text),
-            len(spans),
-            dateline.end if dateline else None,
-            dateline.entity_key if dateline else None,
-            gazetteer.as_of(country, days[index]) if country and gazetteer else country,
+        meta.append(
+            (
+                article_id,
+                dateline.place if dateline else None,
+                days[index],
+                len(text),
+                len(spans),
+                dateline.end if dateline else None,
+                dateline.entity_key if dateline else None,
+                gazetteer.as_of(country, days[index]) if country and gazetteer else country,
+            )
         )
-        for name, value in zip(ARTICLE_SCHEMA, values, strict=True):
-            meta[name].append(value)
     entities = pl.DataFrame(
         [
             {"key": e.key, "name": e.name, "kind": e.kind, "iso3": e.iso3}
@@ -297,9 +293,9 @@ def tag_articles(
         schema={"key": pl.String, "name": pl.String, "kind": pl.String, "iso3": pl.String},
     )
     return TagResult(
-        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA),
-        pl.DataFrame(mentions, schema=MENTION_SCHEMA),
-        pl.DataFrame(meta, schema=ARTICLE_SCHEMA),
+        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA, orient="row"),
+        pl.DataFrame(mentions, schema=MENTION_SCHEMA, orient="row"),
+        pl.DataFrame(meta, schema=ARTICLE_SCHEMA, orient="row"),
         entities,
         pl.DataFrame(theme_rows, schema=THEME_SCHEMA, orient="row"),
     )
