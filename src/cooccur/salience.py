@@ -27,11 +27,12 @@ from cooccur.settings import DATA_DIR
 MODEL_PATH = DATA_DIR / "salience.json"
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-# `LONDON, March 3 -`, `PASADENA, Calif., March 3 -`, `ANKARA (Reuters) -`, `ROME —`
-_DATELINE = re.compile(
-    r"^[^A-Za-z]{0,8}(?P<place>[A-Z][A-Za-z.'’ -]{1,40}?(?:, ?[A-Z][A-Za-z.'’ -]{0,30}?){0,2})"
-    rf",?(?: (?P<month>{_MONTH}) \d{{1,2}}(?:, \d{{4}})?)?(?: ?\([A-Za-z .]{{1,30}}\))? ?[-–—]+ "
-)
+# `LONDON, March 3 -`, `PASADENA, Calif., March 3 -`, `ANKARA (Reuters) -`, `ROME —`:
+# the place, then optionally the date and the agency, then a dash
+_DASH = re.compile(r" ?[-–—]+ ")
+_DATE_TAIL = re.compile(rf",? (?P<month>{_MONTH}) \d{{1,2}}(?:, \d{{4}})?$")
+_AGENCY_TAIL = re.compile(r" ?\([A-Za-z .]{1,30}\)$")
+_PLACE = re.compile(r"[A-Z][A-Za-z.'’ -]{1,40}(?:, ?[A-Z][A-Za-z.'’ -]{0,30}){0,2}")
 
 
 @dataclass(frozen=True)
@@ -48,22 +49,29 @@ def find_dateline(text: str, gazetteer: Gazetteer) -> Dateline | None:
     The city must be in capitals, as every wire writes it; a region after it (state,
     province, country) is more reliable than the city, whose name may exist elsewhere.
     """
-    match = _DATELINE.match(text[:120])
-    if match is None:
+    dash = _DASH.search(text, 0, 120)
+    if dash is None:
         return None
-    parts = [p.strip(" .,") for p in match.group("place").split(",") if p.strip(" .,")]
+    head = text[: dash.start()]
+    offset = len(head) - len(head.lstrip("*#>-_. "))
+    head = _AGENCY_TAIL.sub("", head[offset:])
+    date = _DATE_TAIL.search(head)
+    if date is not None:
+        head = head[: date.start()]
+    if not _PLACE.fullmatch(head):
+        return None
+    parts = [p.strip(" .,") for p in head.split(",") if p.strip(" .,")]
     if not parts:
         return None
     city_letters = [c for c in parts[0] if c.isalpha()]
-    dated = match.group("month") is not None
-    if len(city_letters) < 2 or not (dated or all(c.isupper() for c in city_letters)):
+    if len(city_letters) < 2 or not (date is not None or all(c.isupper() for c in city_letters)):
         return None
     resolved = [gazetteer.lookup_place(part) for part in parts]
     entity_key = next((k for k in reversed(resolved) if k), None)
     country = gazetteer.country_of(entity_key) if entity_key else None
     return Dateline(
-        end=match.end(),
-        place=match.group("place").strip(),
+        end=dash.end(),
+        place=head.strip(),
         entity_key=entity_key,
         country_key=f"country:{country}" if country else None,
     )
