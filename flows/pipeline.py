@@ -76,9 +76,13 @@ def ingest_sources(db: str, sources: list[str], options: dict | None = None) -> 
 
 
 @task(cache_policy=NONE)
-def plan_tag_batches(db: str, root: str, batch_size: int) -> shards.Plan:
+def plan_tag_batches(
+    db: str, root: str, batch_size: int, gazetteer: list[str] | None = None
+) -> shards.Plan:
     with Store(db) as store:
-        plan = shards.plan(store, Path(root), batch_size=batch_size)
+        plan = shards.plan(
+            store, Path(root), batch_size=batch_size, gazetteer_files=tuple(gazetteer or ())
+        )
     get_run_logger().info(
         "tag: %d articles to tag in %d batches",
         sum(b.articles for b in plan.batches),
@@ -146,10 +150,14 @@ def tag_flow(
     batch_size: int = BATCH_ARTICLES,
     shard_dir: str | None = None,
     refresh_cache: bool = False,
+    gazetteer: list[str] | None = None,
 ) -> dict[str, int | bool]:
-    """Tag pending articles in parallel batches on this flow's task runner, then merge."""
+    """Tag pending articles in parallel batches on this flow's task runner, then merge.
+
+    `gazetteer`: extra entity files (CSV/TOML) on top of the bundled ones.
+    """
     root = shard_root(db, shard_dir)
-    plan = plan_tag_batches(db, str(root), batch_size)
+    plan = plan_tag_batches(db, str(root), batch_size, gazetteer)
     tagger = tag_batch.with_options(refresh_cache=True) if refresh_cache else tag_batch
     tagged = tagger.map(plan.batches).result() if plan.batches else []
     stale = [batch for batch, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
@@ -189,6 +197,7 @@ def pipeline(
     batch_size: int = BATCH_ARTICLES,
     shard_dir: str | None = None,
     refresh_cache: bool = False,
+    gazetteer: list[str] | None = None,
 ) -> dict[str, object]:
     """Run every stage on `sources` into the database `db`, then write `reports`.
 
@@ -209,6 +218,7 @@ def pipeline(
         "address": address,
         "workers": workers,
         "batch_size": batch_size,
+        "gazetteer": gazetteer,
     }
     with ExitStack() as stack:
         try:
@@ -224,7 +234,7 @@ def pipeline(
             ingested = ingest_flow(sources, db)
             task_runner = make_task_runner(runner, address=address, workers=workers)
             tagged = tag_flow.with_options(task_runner=task_runner)(
-                db, batch_size, shard_dir, refresh_cache
+                db, batch_size, shard_dir, refresh_cache, gazetteer
             )
             counted = cooccur_flow(db)
             pages = report_flow(db, reports, pair)

@@ -49,7 +49,7 @@ def prefect_harness():
 def reuters_db(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, seed_dir: Path):
     """The Reuters dev set plus the seed article, ingested, tagged and counted once."""
     from cooccur.counts import compute_tables
-    from cooccur.gazetteer import load_countries
+    from cooccur.gazetteer import load_gazetteer
     from cooccur.ingest import ingest_paths
     from cooccur.store import Store
     from cooccur.tag import tag_pending
@@ -57,6 +57,6 @@ def reuters_db(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, see
     path = tmp_path_factory.mktemp("reuters") / "reuters.duckdb"
     with Store(path) as store:
         ingest_paths(store, [reuters_file, seed_dir])
-        tag_pending(store, load_countries())
+        tag_pending(store, load_gazetteer())
         compute_tables(store)
     return path

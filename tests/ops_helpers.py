@@ -43,11 +43,21 @@ def snapshot(db: Path, tables: list[str] = DATA_TABLES, *, clocks: bool = False)
             if table not in existing:
                 out[table] = None
                 continue
-            drop = [] if clocks else CLOCK_COLUMNS.get(table, [])
+            drop = [] if clocks else list(CLOCK_COLUMNS.get(table, []))
+            columns = store.query(f"select * from {quote_identifier(table)} limit 0").columns
+            # entity ids are given in the order entities are first met, which depends on
+            # batch sizes: compare entities by their stable key instead
+            keyed = table != "entities" and "entity_id" in columns
+            if table == "entities" or keyed:
+                drop.append("entity_id")
             exclude = f" exclude ({', '.join(map(quote_identifier, drop))})" if drop else ""
-            out[table] = store.query(
-                f"select *{exclude} from {quote_identifier(table)} order by all"
-            )
+            source = quote_identifier(table)
+            if keyed:
+                source = (
+                    f"(select t.*, e.key as entity_key from {source} as t "
+                    "join entities as e using (entity_id))"
+                )
+            out[table] = store.query(f"select *{exclude} from {source} order by all")
     return out
 
 
@@ -83,7 +93,7 @@ import sys, json
 from pathlib import Path
 import cooccur.ingest
 from cooccur.counts import compute_tables
-from cooccur.gazetteer import load_countries
+from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
 from cooccur.tag import tag_pending
 from cooccur import shards
@@ -97,7 +107,7 @@ with Store(args["db"]) as store:
         plan = shards.plan(store, root, batch_size=args["batch_size"])
         shards.merge(store, [shards.tag_batch(b) for b in plan.batches])
     else:
-        tag_pending(store, load_countries(), batch_size=args["batch_size"])
+        tag_pending(store, load_gazetteer(), batch_size=args["batch_size"])
     compute_tables(store)
 print("done")
 """

@@ -137,7 +137,7 @@ def test_fetch_verifies_skips_bad_files_and_resumes(mirror: str, tmp_path: Path)
 @pytest.mark.slow
 def test_fetched_rows_become_articles_with_mentions(mirror: str, tmp_path: Path) -> None:
     from cooccur.counts import compute_tables
-    from cooccur.gazetteer import load_countries
+    from cooccur.gazetteer import load_gazetteer
     from cooccur.tag import tag_pending
 
     db = tmp_path / "gdelt.duckdb"
@@ -145,7 +145,7 @@ def test_fetched_rows_become_articles_with_mentions(mirror: str, tmp_path: Path)
     with Store(db) as store:
         plan = plan_fetch(store, date(2017, 7, 1), date(2017, 7, 1), japan, base_url=mirror)
         summary = run_fetch(store, plan, japan, tmp_path / "cache")
-        tag_pending(store, load_countries())
+        tag_pending(store, load_gazetteer())
         compute_tables(store)
         articles = store.scalar("select count(*) from articles where source = 'gdelt'")
         japan_mentions = store.scalar(

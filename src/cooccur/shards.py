@@ -25,19 +25,31 @@ from pathlib import Path
 
 import polars as pl
 
-from cooccur.gazetteer import load_countries
+from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
-from cooccur.tag import TagSummary, sync_entities
-from cooccur.tagger import Tagger, tag_articles
+from cooccur.tag import (
+    PENDING_SQL,
+    TagContext,
+    TagOptions,
+    TagSummary,
+    prepare,
+    tag_batch_frames,
+    write_batch,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SHARD_DAYS = 14  # output shards unused for this long are removed by the next plan
 
 
-@lru_cache(maxsize=1)
-def default_tagger() -> Tagger:
-    """The tagger `cooccur run` uses, built once per process (workers reuse it)."""
-    return Tagger(load_countries())
+_CONTEXTS: dict[str, TagContext] = {}
+
+
+def context_for(gazetteer_files: tuple[str, ...], options: TagOptions | None) -> TagContext:
+    """The tag context of a run, built once per process (workers reuse it)."""
+    key = repr((gazetteer_files, options))
+    if key not in _CONTEXTS:
+        _CONTEXTS[key] = TagContext.build(load_gazetteer(list(gazetteer_files)), options)
+    return _CONTEXTS[key]
 
 
 @lru_cache(maxsize=1)
@@ -53,7 +65,7 @@ def code_version() -> str:
 
 @dataclass(frozen=True)
 class Batch:
-    """One batch of articles to tag, as a Parquet file of (article_id, title, text)."""
+    """One batch of articles to tag, as a Parquet file of (article_id, title, text, date)."""
 
     index: int
     path: str
@@ -62,6 +74,8 @@ class Batch:
     tagger_version: str
     code_version: str
     out_root: str
+    gazetteer_files: tuple[str, ...] = ()
+    options: TagOptions | None = None
 
     @property
     def cache_key(self) -> str:
@@ -76,7 +90,7 @@ class Batch:
 
 @dataclass(frozen=True)
 class TaggedShard:
-    """A tagged batch: Parquet files of its article ids, sentences and mentions."""
+    """A tagged batch: one Parquet file per input of `write_tags`."""
 
     index: int
     out_dir: str
@@ -88,7 +102,15 @@ class TaggedShard:
         return all((Path(self.out_dir) / f"{n}.parquet").is_file() for n in _OUTPUTS)
 
 
-_OUTPUTS = ("articles", "sentences", "mentions")
+_OUTPUTS = (
+    "batch_articles",
+    "batch_sentences",
+    "batch_mentions",
+    "batch_entities",
+    "batch_article_entities",
+    "batch_themes",
+    "batch_datelines",
+)
 
 
 @dataclass
@@ -99,25 +121,28 @@ class Plan:
 
 def _content_hash(frame: pl.DataFrame) -> str:
     digest = hashlib.sha256()
-    for article_id, title, text in frame.iter_rows():
-        for value in (article_id, title or "", text or ""):
-            digest.update(value.encode())
+    for row in frame.iter_rows():
+        for value in row:
+            digest.update(str(value if value is not None else "").encode())
             digest.update(b"\x00")
     return digest.hexdigest()[:32]
 
 
-def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = None) -> Plan:
+def plan(
+    store: Store,
+    root: Path,
+    *,
+    batch_size: int,
+    gazetteer_files: tuple[str, ...] = (),
+    options: TagOptions | None = None,
+) -> Plan:
     """Sync entities and write each pending batch to `root/in/` (call under the lock)."""
-    tagger = tagger or default_tagger()
-    retagged = sync_entities(store, load_countries())
-    pending = store.query(
-        "select article_id, title, text from articles "
-        "where article_id not in (select article_id from tagged_articles) "
-        "order by article_id"
-    )
+    context = context_for(gazetteer_files, options)
+    retagged = prepare(store, context)
+    pending = store.query(PENDING_SQL)
     inputs = root / "in"
     inputs.mkdir(parents=True, exist_ok=True)
-    prune(root, keep=f"{tagger.version}-{code_version()}")
+    prune(root, keep=f"{context.version}-{code_version()}")
     batches = []
     for index, offset in enumerate(range(0, pending.height, batch_size)):
         frame = pending.slice(offset, batch_size)
@@ -131,37 +156,44 @@ def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = N
                 str(path),
                 frame.height,
                 content,
-                tagger.version,
+                context.version,
                 code_version(),
                 str(root / "out"),
+                gazetteer_files,
+                options,
             )
         )
     return Plan(batches, retagged)
 
 
-def tag_batch(batch: Batch, tagger: Tagger | None = None) -> TaggedShard:
+def tag_batch(batch: Batch) -> TaggedShard:
     """Tag one batch into Parquet shards; touches no database (safe on any worker)."""
-    tagger = tagger or default_tagger()
-    if tagger.version != batch.tagger_version or code_version() != batch.code_version:
+    context = context_for(batch.gazetteer_files, batch.options)
+    if context.version != batch.tagger_version or code_version() != batch.code_version:
         raise RuntimeError(
-            f"worker has tagger {tagger.version}/{code_version()} but the run planned "
-            f"{batch.tagger_version}/{batch.code_version}: install the same cooccur on every "
-            "worker of the cluster"
+            f"worker has tagger {context.version}/{code_version()} but the run planned "
+            f"{batch.tagger_version}/{batch.code_version}: install the same cooccur (and "
+            "gazetteer files) on every worker of the cluster"
         )
     articles = pl.read_parquet(batch.path)
-    sentences, mentions = tag_articles(articles, tagger)
+    frames = tag_batch_frames(articles, context)
     out = batch.out_dir
     if not TaggedShard(batch.index, str(out), 0, 0, 0).exists():
         staging = out.parent / f".{out.name}.{uuid.uuid4().hex}"
         staging.mkdir(parents=True)
-        _write_parquet(articles.select("article_id"), staging / "articles.parquet")
-        _write_parquet(sentences, staging / "sentences.parquet")
-        _write_parquet(mentions, staging / "mentions.parquet")
+        for name, frame in frames.items():
+            _write_parquet(frame, staging / f"{name}.parquet")
         try:
             staging.rename(out)
         except OSError:  # another worker wrote the same batch first: keep theirs
             shutil.rmtree(staging, ignore_errors=True)
-    return TaggedShard(batch.index, str(out), articles.height, sentences.height, mentions.height)
+    return TaggedShard(
+        batch.index,
+        str(out),
+        articles.height,
+        frames["batch_sentences"].height,
+        frames["batch_mentions"].height,
+    )
 
 
 def merge(store: Store, shards: list[TaggedShard]) -> TagSummary:
@@ -173,29 +205,22 @@ def merge(store: Store, shards: list[TaggedShard]) -> TagSummary:
     summary = TagSummary()
     for shard in sorted(shards, key=lambda s: s.index):
         folder = Path(shard.out_dir)
-        articles = pl.read_parquet(folder / "articles.parquet")
+        frames = {name: pl.read_parquet(folder / f"{name}.parquet") for name in _OUTPUTS}
         done = store.query(
             "select article_id from tagged_articles where article_id in "
             "(select unnest($ids::varchar[]))",
-            {"ids": articles["article_id"].to_list()},
+            {"ids": frames["batch_articles"]["article_id"].to_list()},
         )
         if done.height:
             keep = pl.col("article_id").is_in(done["article_id"].implode()).not_()
-            articles = articles.filter(keep)
-        else:
-            keep = pl.lit(True)
-        sentences = pl.read_parquet(folder / "sentences.parquet").filter(keep)
-        mentions = pl.read_parquet(folder / "mentions.parquet").filter(keep)
-        with store.transaction():
-            store.run_with(
-                "write_tags",
-                batch_articles=articles,
-                batch_sentences=sentences,
-                batch_mentions=mentions,
-            )
+            frames = {
+                name: frame.filter(keep) if "article_id" in frame.columns else frame
+                for name, frame in frames.items()
+            }
+        write_batch(store, frames)
         os.utime(folder)  # recently used: kept by `prune`
-        summary.articles_tagged += articles.height
-        summary.mentions += mentions.height
+        summary.articles_tagged += frames["batch_articles"].height
+        summary.mentions += frames["batch_mentions"].height
     return summary
 
 

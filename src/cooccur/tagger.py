@@ -8,14 +8,22 @@ Korea); a blocker phrase (New Jersey) can win and then names nothing.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 import ahocorasick
 import polars as pl
 
-from cooccur.gazetteer import Gazetteer
+from cooccur.gazetteer import KIND_PRIORITY, Entity, Gazetteer
+from cooccur.salience import ARTICLE_SCHEMA, find_dateline
 from cooccur.sentences import sentence_spans
+from cooccur.themes import THEME_SCHEMA, ThemeTagger
+
+if TYPE_CHECKING:
+    from cooccur.ner import NameFinder, Span
 
 _BLOCKER = ""
 
@@ -33,12 +41,14 @@ def _is_acronym(alias: str) -> bool:
     return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 5
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """One entity mention (a tuple: cheap to make by the hundred thousand)."""
+
     start: int
     end: int
     entity_key: str
     surface: str
+    alias_type: str = "name"  # or "demonym" (Turkish), "rule", "ner", "resolved"
 
 
 class Tagger:
@@ -46,17 +56,24 @@ class Tagger:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.version = gazetteer.version
-        candidates: dict[str, list[tuple[str, str | None]]] = {}
+        candidates: dict[str, list[tuple[str, str | None, str]]] = {}
         for key, forms in gazetteer.aliases.items():
-            for form in forms:
+            for form, alias_type in forms.items():
                 exact = form if _is_acronym(form) else None
-                candidates.setdefault(_fold(form), []).append((key, exact))
+                candidates.setdefault(_fold(form), []).append((key, exact, alias_type))
         for phrase in gazetteer.blockers:
-            candidates.setdefault(_fold(phrase), []).append((_BLOCKER, None))
+            candidates.setdefault(_fold(phrase), []).append((_BLOCKER, None, ""))
         self._automaton = ahocorasick.Automaton()
         for folded, entries in candidates.items():
-            # exact-case entries first: 'US' must not fall back to a caseless 'us'
-            entries.sort(key=lambda entry: entry[1] is None)
+            # exact-case entries first: 'US' must not fall back to a caseless 'us'; then a
+            # blocker, a country, a place, an org, a person (Douglas, Georgia)
+            entries.sort(
+                key=lambda e: (
+                    e[1] is None,
+                    -1 if e[0] == _BLOCKER else KIND_PRIORITY.get(e[0].split(":")[0], 9),
+                    e[0],
+                )
+            )
             self._automaton.add_word(folded, (len(folded), tuple(entries)))
         self._automaton.make_automaton()
 
@@ -64,26 +81,66 @@ class Tagger:
         """Non-overlapping whole-word entity matches in `text`, left to right."""
         if not text:
             return []
-        found: list[tuple[int, int, str]] = []
+        found: list[tuple[int, int, str, str]] = []
         n = len(text)
         for end_index, (length, entries) in self._automaton.iter(_fold(text)):
             start, end = end_index - length + 1, end_index + 1
             if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
                 continue
             surface = text[start:end]
-            for key, exact in entries:
+            for key, exact, alias_type in entries:
                 if (surface == exact) if exact is not None else surface[0].isupper():
-                    found.append((start, end, key))
+                    found.append((start, end, key, alias_type))
                     break
         found.sort(key=lambda m: (m[0], m[0] - m[1]))
         matches: list[Match] = []
         last_end = -1
-        for start, end, key in found:
+        for start, end, key, alias_type in found:
             if start >= last_end:
                 last_end = end
                 if key != _BLOCKER:
-                    matches.append(Match(start, end, key, text[start:end]))
+                    matches.append(Match(start, end, key, text[start:end], alias_type))
         return matches
+
+
+_LIST_GAP = frozenset((", ", " and ", ", and ", " or ", ", or ", "/", "-", " & ", " vs ", "; "))
+_SUBJECT_AFTER = ("'s", "’s", " said", " says", " has ", " have ", " will ", " is ", " was ")
+_CURRENCY = re.compile(
+    r" (?:dollars?|dlrs?|cents?|yen|marks?|francs?|pounds?|sterling|stg|lire|lira|pesos?|"
+    r"rupees?|crowns?|kroner?|kronor|guilders?|schillings?|currency|won|yuan|rand|riyals?)\b",
+    re.IGNORECASE,
+)
+
+
+_COMPANY = re.compile(
+    r"(?:[- ][A-Z][\w&'.-]*){0,3} (?:Corp|Corporation|Inc|Co|Cos|Ltd|Plc|PLC|AG|SA|NV|BV|"
+    r"Bhd|Group|Holdings?|Industries|Airways|Airlines|Petroleum|Steel|Motors?|Telecom)\b"
+)
+
+
+def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> list[str]:
+    """How each mention is used, for salience: the subject of its sentence (*Japan said*,
+    *Japan's exports*), one item of a list (*Japan, South Korea and Taiwan*), a currency
+    (*Australian dlrs*, *U.S. dollar*), or none of these."""
+    roles = [""] * len(matches)
+    sentence_starts = set(starts or [0])
+    for i, match in enumerate(matches):
+        after = text[match.end : match.end + 12]
+        if after[:1] == " " and _CURRENCY.match(after):
+            roles[i] = "currency"
+            continue
+        if after[1:2].isupper() and _COMPANY.match(text, match.end, match.end + 60):
+            roles[i] = "company"  # Bell Canada Enterprises Inc, British Petroleum Co
+            continue
+        if match.start in sentence_starts or after.startswith(_SUBJECT_AFTER):
+            roles[i] = "subject"
+        if (
+            i
+            and text[matches[i - 1].end : match.start] in _LIST_GAP
+            and roles[i - 1] not in ("currency", "company")
+        ):
+            roles[i] = roles[i - 1] = "list"
+    return roles
 
 
 SENTENCE_SCHEMA = {
@@ -99,39 +156,147 @@ MENTION_SCHEMA = {
     "start_char": pl.Int32,
     "end_char": pl.Int32,
     "surface": pl.String,
+    "alias_type": pl.String,
+    "role": pl.String,  # "subject" (Japan said…), "list" (Japan, Korea and Taiwan) or ""
 }
 
 
-def tag_articles(articles: pl.DataFrame, tagger: Tagger) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Sentences and mentions of a batch of articles (`article_id`, `title`, `text`).
+@dataclass
+class TagResult:
+    """Everything the tag stage writes for a batch of articles."""
+
+    sentences: pl.DataFrame
+    mentions: pl.DataFrame
+    articles: pl.DataFrame  # per article: text length and dateline (salience.ARTICLE_SCHEMA)
+    entities: pl.DataFrame = field(default_factory=pl.DataFrame)  # found beyond the gazetteer
+    themes: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=THEME_SCHEMA))
+
+
+def tag_articles(
+    articles: pl.DataFrame,
+    tagger: Tagger,
+    *,
+    gazetteer: Gazetteer | None = None,
+    finders: Sequence[NameFinder] = (),
+    themes: ThemeTagger | None = None,
+    places_as_countries: bool = False,
+) -> TagResult:
+    """Sentences, mentions and dateline of a batch of articles (`article_id`, `title`, `text`).
 
     The title is sentence 0 (its spans count within the title); the text's sentences are
-    numbered from 1 (spans within the text).
+    numbered from 1 (spans within the text). `finders` add people and organisations the
+    gazetteer does not know (rules, spaCy); names are then resolved within each article.
+    With `places_as_countries`, a city or region counts as a mention of its country.
     """
-    sentences: dict[str, list] = {name: [] for name in SENTENCE_SCHEMA}
-    mentions: dict[str, list] = {name: [] for name in MENTION_SCHEMA}
+    sentences: list[tuple] = []
+    mentions: list[tuple] = []
+    meta: list[tuple] = []
+    found_entities: dict[str, Entity] = {}
+    theme_rows: list[tuple] = []
+    place_country: dict[str, str] = {}
+    if places_as_countries and gazetteer is not None:
+        place_country = {
+            k: f"country:{e.country_iso3}"
+            for k, e in gazetteer.entities.items()
+            if e.kind == "place" and e.country_iso3
+        }
+    days = (
+        articles.get_column("published_at").cast(pl.Date).to_list()
+        if "published_at" in articles.columns
+        else [None] * articles.height
+    )
+    frame = articles.select("article_id", "title", "text")
+    from cooccur.resolve import link_spans, resolve_within
 
-    def add_sentence(article_id: str, sid: int, start: int, end: int) -> None:
-        for name, value in zip(SENTENCE_SCHEMA, (article_id, sid, start, end), strict=True):
-            sentences[name].append(value)
+    def add_mentions(
+        article_id: str, text: str, matches: list[Match], starts: list[int] | None, day: object
+    ) -> None:
+        roles = mention_roles(text, matches, starts)
+        historic = gazetteer.historic if gazetteer is not None else {}
+        for match, role in zip(matches, roles, strict=True):
+            sid = 0 if starts is None else max(bisect_right(starts, match.start), 1)
+            key = match.entity_key
+            if key in historic:
+                key = gazetteer.as_of(key, day)  # type: ignore[arg-type, union-attr]
+            mentions.append(
+                (
+                    article_id,
+                    key,
+                    sid,
+                    match.start,
+                    match.end,
+                    match.surface,
+                    match.alias_type,
+                    role,
+                )
+            )
 
-    def add_mention(article_id: str, match: Match, sid: int) -> None:
-        values = (article_id, match.entity_key, sid, match.start, match.end, match.surface)
-        for name, value in zip(MENTION_SCHEMA, values, strict=True):
-            mentions[name].append(value)
-
-    for article_id, title, text in articles.select("article_id", "title", "text").iter_rows():
+    texts = [text or "" for text in frame.get_column("text").to_list()]
+    extra: list[list[list[Span]]] = [finder.find_batch(texts) for finder in finders]
+    for index, (article_id, title, text) in enumerate(frame.iter_rows()):
+        text = text or ""
         if title:
-            add_sentence(article_id, 0, 0, len(title))
-            for match in tagger.find(title):
-                add_mention(article_id, match, 0)
-        spans = sentence_spans(text or "")
+            sentences.append((article_id, 0, 0, len(title)))
+        spans = sentence_spans(text)
         starts = [start for start, _ in spans]
-        for sid, (start, end) in enumerate(spans, start=1):
-            add_sentence(article_id, sid, start, end)
-        for match in tagger.find(text or ""):
-            sid = max(bisect_right(starts, match.start), 1)
-            add_mention(article_id, match, sid)
-    return pl.DataFrame(sentences, schema=SENTENCE_SCHEMA), pl.DataFrame(
-        mentions, schema=MENTION_SCHEMA
+        sentences.extend(
+            (article_id, sid, start, end) for sid, (start, end) in enumerate(spans, start=1)
+        )
+        title_matches = tagger.find(title) if title else []
+        body_matches = tagger.find(text)
+        for found in extra:
+            body_matches = link_spans(text, body_matches, found[index], gazetteer, found_entities)
+        title_matches, body_matches = resolve_within(
+            title or "", title_matches, text, body_matches, gazetteer, found_entities
+        )
+        dateline = find_dateline(text, gazetteer) if gazetteer is not None else None
+        country = dateline.country_key if dateline else None
+        if dateline is not None and gazetteer is not None:
+            # `SAN JOSE, Calif.` is not San José, Costa Rica: inside the dateline only
+            # names of the dateline's own country stand
+            body_matches = [
+                m
+                for m in body_matches
+                if m.start >= dateline.end
+                or f"country:{gazetteer.country_of(m.entity_key)}" == country
+            ]
+        if place_country:
+            title_matches, body_matches = (
+                [
+                    Match(m.start, m.end, place_country[m.entity_key], m.surface, "place")
+                    if m.entity_key in place_country
+                    else m
+                    for m in matches
+                ]
+                for matches in (title_matches, body_matches)
+            )
+        add_mentions(article_id, title or "", title_matches, None, days[index])
+        add_mentions(article_id, text, body_matches, starts, days[index])
+        if themes is not None:
+            theme_rows.extend(themes.tag(article_id, title or "", text, starts))
+        meta.append(
+            (
+                article_id,
+                dateline.place if dateline else None,
+                days[index],
+                len(text),
+                len(spans),
+                dateline.end if dateline else None,
+                dateline.entity_key if dateline else None,
+                gazetteer.as_of(country, days[index]) if country and gazetteer else country,
+            )
+        )
+    entities = pl.DataFrame(
+        [
+            {"key": e.key, "name": e.name, "kind": e.kind, "iso3": e.iso3}
+            for e in found_entities.values()
+        ],
+        schema={"key": pl.String, "name": pl.String, "kind": pl.String, "iso3": pl.String},
+    )
+    return TagResult(
+        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA, orient="row"),
+        pl.DataFrame(mentions, schema=MENTION_SCHEMA, orient="row"),
+        pl.DataFrame(meta, schema=ARTICLE_SCHEMA, orient="row"),
+        entities,
+        pl.DataFrame(theme_rows, schema=THEME_SCHEMA, orient="row"),
     )

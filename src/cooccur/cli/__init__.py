@@ -99,3 +99,4 @@ def pair_or_none(pair: tuple[str, str] | None) -> tuple[str, str] | None:
 from cooccur.cli import core  # noqa: E402, F401
 from cooccur.cli import gdelt  # noqa: E402, F401
 from cooccur.cli import ops  # noqa: E402, F401
+from cooccur.cli import tagging  # noqa: E402, F401

@@ -47,6 +47,10 @@ def run(
     workers: WorkersOption = None,
     shards: ShardsOption = None,
     refresh_cache: RefreshOption = False,
+    gazetteer: Annotated[
+        list[Path] | None,
+        typer.Option(help="Extra entities file (CSV/TOML: name, kind, aliases); repeatable."),
+    ] = None,
 ) -> None:
     """Ingest, tag, count and report: the whole pipeline as one Prefect flow run.
 
@@ -73,6 +77,7 @@ def run(
             workers=workers,
             shard_dir=str(shards) if shards else None,
             refresh_cache=refresh_cache,
+            gazetteer=[str(p) for p in gazetteer or []] or None,
         )
     except DatabaseBusy as error:
         fail(str(error), 3)

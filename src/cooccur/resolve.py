@@ -1,0 +1,168 @@
+"""Linking found names to entities, and names to each other within one article.
+
+A span from a finder (rules or spaCy) is first looked up in the alias table, so spaCy's
+*Ankara* is the gazetteer's Ankara and its *Turkish* (NORP) is Turkey; an unknown name
+becomes a new entity keyed `<kind>:<name lower-cased>` (all-caps words written as names:
+*Yasar GULER* → *Yasar Guler*).
+
+Within an article, a person's short form links to the full name: *Crosetto* after *Guido
+Crosetto*, and near-miss spellings of the surname (*Guller* for *Guler*, *Crosettos*)
+when exactly one full name is that close (rapidfuzz ratio ≥ 85). Two full names merge
+only when their first names agree: *Yasar Guler* and *Yasar Guller* are one person,
+*James Baker* and *Howard Baker* are two.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rapidfuzz import fuzz
+
+from cooccur.gazetteer import Entity, Gazetteer, entity_key
+from cooccur.ner import Span
+from cooccur.tagger import Match
+
+NEAR_MISS = 85.0
+_WORD = re.compile(r"\b[A-Z][\w'’-]+")
+_CAPITALISED_COMMON = frozenset(
+    (
+        "the and of in on at for with from by to as but or this that these those he she it "
+        "they we his her its their our today also according minister president ministry "
+        "government mission summit defense defence agreement partnership"
+    ).split()
+)
+
+
+def canonical_name(surface: str) -> str:
+    """One spelling per name: single spaces, all-caps words capitalised (GULER → Guler)."""
+    words = []
+    for word in surface.split():
+        if len(word) > 1 and word.isupper() and word.isalpha():
+            word = word.capitalize()
+        words.append(word)
+    return " ".join(words)
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    word = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"['’]s$", "", word)
+
+
+def link_spans(
+    text: str,
+    matches: list[Match],
+    spans: list[Span],
+    gazetteer: Gazetteer | None,
+    found: dict[str, Entity],
+) -> list[Match]:
+    """Gazetteer matches plus the finders' spans that do not overlap them, each linked to
+    an entity (a known one by alias, else a new one recorded in `found`)."""
+    if not spans:
+        return matches
+    taken = sorted((m.start, m.end) for m in matches)
+    added: list[Match] = []
+    for span in sorted(spans, key=lambda s: (s.start, s.start - s.end)):
+        if any(s < span.end and span.start < e for s, e in taken):
+            continue
+        start, end = _tidy(text, span.start, span.end)
+        if end - start < 2 or not any(c.isupper() for c in text[start:end]):
+            continue
+        surface = text[start:end]
+        if gazetteer is not None and surface in gazetteer.blockers:
+            continue  # 'Indo-Pacific' names nothing, whoever finds it
+        key = gazetteer.lookup_alias(surface) if gazetteer is not None else None
+        if key is None:
+            if span.kind in ("norp", "place"):
+                continue  # 'Republicans', or a place the gazetteer cannot put in a country
+            name = canonical_name(surface)
+            key = entity_key(span.kind, name)
+            found.setdefault(key, Entity(key=key, name=name, kind=span.kind))
+        added.append(Match(start, end, key, surface, span.source))
+        taken.append((start, end))
+    return sorted(matches + added, key=lambda m: m.start)
+
+
+def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
+    """A model's span without a leading article or what follows a comma
+    ('the Ministry of Defense on X, Crosetto' → 'Ministry of Defense on X')."""
+    surface = text[start:end]
+    comma = surface.find(", ")
+    if comma > 0:
+        end = start + comma
+    for article in ("the ", "The "):
+        if text.startswith(article, start) and end - start > len(article):
+            start += len(article)
+    return start, end
+
+
+def _name_of(key: str, gazetteer: Gazetteer | None, found: dict[str, Entity]) -> str:
+    entity = found.get(key) or (gazetteer.entities.get(key) if gazetteer else None)
+    return entity.name if entity else key.split(":", 1)[1]
+
+
+def resolve_within(
+    title: str,
+    title_matches: list[Match],
+    text: str,
+    body_matches: list[Match],
+    gazetteer: Gazetteer | None,
+    found: dict[str, Entity],
+) -> tuple[list[Match], list[Match]]:
+    """Merge spellings of one person in an article and link surname-only mentions."""
+    order: list[str] = []
+    for m in [*body_matches, *title_matches]:
+        key = m.entity_key
+        # people, and one-word names a finder made up (spaCy's 'Crosetto' as ORG)
+        if key not in order and (key.startswith("person:") or (key in found and " " not in key)):
+            order.append(key)
+    if not order:
+        return title_matches, body_matches
+    words = {key: _name_of(key, gazetteer, found).split() for key in order}
+    full = [key for key in order if len(words[key]) >= 2 and key.startswith("person:")]
+    remap: dict[str, str] = {}
+    for i, key in enumerate(full):  # full names: same first name, near-miss surname
+        for earlier in full[:i]:
+            if earlier in remap or _fold(words[key][0]) != _fold(words[earlier][0]):
+                continue
+            if fuzz.ratio(_fold(words[key][-1]), _fold(words[earlier][-1])) >= NEAR_MISS:
+                remap[key] = earlier
+                break
+    surnames = {key: _fold(words[key][-1]) for key in full if key not in remap}
+
+    def owner(word: str) -> str | None:
+        folded = _fold(word)
+        if len(folded) < 4 or folded in _CAPITALISED_COMMON:
+            return None
+        exact = {k for k, s in surnames.items() if s == folded}
+        if len(exact) == 1:
+            return exact.pop()
+        if exact:
+            return None  # two people share the surname: leave it alone
+        near = {k for k, s in surnames.items() if fuzz.ratio(folded, s) >= NEAR_MISS}
+        return near.pop() if len(near) == 1 else None
+
+    for key in order:  # single-word people found by rules ('counterpart Guller')
+        if len(words[key]) == 1 and key not in remap:
+            target = owner(words[key][0])
+            if target:
+                remap[key] = target
+
+    def rewrite(source: str, matches: list[Match]) -> list[Match]:
+        out = [
+            Match(m.start, m.end, remap.get(m.entity_key, m.entity_key), m.surface, m.alias_type)
+            for m in matches
+        ]
+        if not surnames:
+            return out
+        taken = [(m.start, m.end) for m in out]
+        for word in _WORD.finditer(source):
+            if any(s < word.end() and word.start() < e for s, e in taken):
+                continue
+            target = owner(word.group())
+            if target:
+                out.append(Match(word.start(), word.end(), target, word.group(), "resolved"))
+        return sorted(out, key=lambda m: m.start)
+
+    return rewrite(title, title_matches), rewrite(text, body_matches)

@@ -1,0 +1,315 @@
+"""How central each entity is to an article, and which countries the story is *about*.
+
+Co-occurrence counts every mention, but an analyst also needs the story's focus: a
+Tokyo-datelined story on Japanese exports that cites U.S. and EC figures is about Japan.
+Each (article, entity) gets features a newswire editor would use — headline, dateline,
+lead sentence, frequency, share of the article's mentions, position of the first mention —
+and a logistic model over them (weights in `data/salience.json`, fitted by
+`cooccur eval --fit` on one half of the Reuters dev set, checked on the other) gives
+`salience` in [0, 1]; `focus` is salience at or above the model's threshold.
+
+Places count toward their country's evidence (a story datelined `PASADENA, Calif.` is a
+U.S. story), and the dateline country gets a row even when the text never names it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from cooccur.gazetteer import Gazetteer
+from cooccur.settings import DATA_DIR
+
+MODEL_PATH = DATA_DIR / "salience.json"
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# `LONDON, March 3 -`, `PASADENA, Calif., March 3 -`, `ANKARA (Reuters) -`, `ROME —`:
+# the place, then optionally the date and the agency, then a dash
+_DASH = re.compile(r" ?[-–—]+ ")
+_DATE_TAIL = re.compile(rf",? (?P<month>{_MONTH}) \d{{1,2}}(?:, \d{{4}})?$")
+_AGENCY_TAIL = re.compile(r" ?\([A-Za-z .]{1,30}\)$")
+_PLACE = re.compile(r"[A-Z][A-Za-z.'’ -]{1,40}(?:, ?[A-Z][A-Za-z.'’ -]{0,30}){0,2}")
+
+
+@dataclass(frozen=True)
+class Dateline:
+    end: int  # characters of the text the dateline takes
+    place: str  # as written, e.g. 'PASADENA, Calif.'
+    entity_key: str | None  # the most specific place or country it resolves to
+    country_key: str | None  # `country:USA`
+
+
+def find_dateline(text: str, gazetteer: Gazetteer) -> Dateline | None:
+    """The wire dateline at the start of `text`, resolved to a country if we can.
+
+    The city must be in capitals, as every wire writes it; a region after it (state,
+    province, country) is more reliable than the city, whose name may exist elsewhere.
+    """
+    dash = _DASH.search(text, 0, 120)
+    if dash is None:
+        return None
+    head = text[: dash.start()]
+    offset = len(head) - len(head.lstrip("*#>-_. "))
+    head = _AGENCY_TAIL.sub("", head[offset:])
+    date = _DATE_TAIL.search(head)
+    if date is not None:
+        head = head[: date.start()]
+    if not _PLACE.fullmatch(head):
+        return None
+    parts = [p.strip(" .,") for p in head.split(",") if p.strip(" .,")]
+    if not parts:
+        return None
+    city_letters = [c for c in parts[0] if c.isalpha()]
+    if len(city_letters) < 2 or not (date is not None or all(c.isupper() for c in city_letters)):
+        return None
+    resolved = [gazetteer.lookup_place(part) for part in parts]
+    entity_key = next((k for k in reversed(resolved) if k), None)
+    country = gazetteer.country_of(entity_key) if entity_key else None
+    return Dateline(
+        end=dash.end(),
+        place=head.strip(),
+        entity_key=entity_key,
+        country_key=f"country:{country}" if country else None,
+    )
+
+
+FEATURES = (
+    "in_title",
+    "in_dateline",
+    "other_dateline",
+    "in_lead",
+    "log_mentions",
+    "share",
+    "is_top",
+    "early",
+    "name_share",
+    "place_share",
+    "log_candidates",
+    "title_only",
+    "title_and_lead",
+    "title_or_dateline",
+    "other_in_title",
+    "several_in_title",
+    "demonym_only",
+    "subject_share",
+    "list_share",
+    "currency_share",
+    "company_share",
+    "in_lead2",
+    "coverage",
+    "density",
+    "candidates_x_mentions",
+)
+
+
+@dataclass(frozen=True)
+class SalienceModel:
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> SalienceModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(data["weights"], data["bias"], data["threshold"])
+
+    def save(self, path: Path, **info: object) -> None:
+        data = {"weights": self.weights, "bias": self.bias, "threshold": self.threshold, **info}
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+    def score(self) -> pl.Expr:
+        """Salience as a Polars expression over the feature columns (no Python per row)."""
+        logit = pl.lit(self.bias)
+        for name, weight in self.weights.items():
+            logit = logit + pl.col(name).cast(pl.Float64) * weight
+        return (1.0 / (1.0 + (-logit).exp())).alias("salience")
+
+
+ARTICLE_SCHEMA = {
+    "article_id": pl.String,
+    "dateline_place": pl.String,
+    "published_on": pl.Date,
+    "text_chars": pl.Int32,
+    "n_sentences": pl.Int32,
+    "dateline_end": pl.Int32,
+    "dateline_key": pl.String,
+    "dateline_country": pl.String,
+}
+
+
+def evidence(mentions: pl.DataFrame, articles: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """One row per piece of evidence for an (article, entity): each mention, each place
+    mention again for its country, and the dateline country."""
+    owner = {
+        k: f"country:{e.country_iso3}"
+        for k, e in gazetteer.entities.items()
+        if e.kind == "place" and e.country_iso3
+    }
+    base = mentions.select(
+        "article_id",
+        "entity_key",
+        "sentence_id",
+        "start_char",
+        "alias_type",
+        "role",
+        pl.lit(False).alias("via_place"),
+    )
+    via_place = (
+        base.with_columns(
+            pl.col("entity_key").replace_strict(owner, default=None).alias("entity_key"),
+            pl.lit(True).alias("via_place"),
+        )
+        .filter(pl.col("entity_key").is_not_null())
+        .select(base.columns)
+    )
+    dateline = articles.filter(pl.col("dateline_country").is_not_null()).select(
+        "article_id",
+        pl.col("dateline_country").alias("entity_key"),
+        pl.lit(1, pl.Int32).alias("sentence_id"),
+        pl.lit(-1, pl.Int32).alias("start_char"),
+        pl.lit("dateline").alias("alias_type"),
+        pl.lit("").alias("role"),
+        pl.lit(True).alias("via_place"),
+    )
+    rows = pl.concat([base, via_place, dateline], how="vertical_relaxed")
+    rows = rows.join(articles, on="article_id", how="left")
+    if gazetteer.historic:
+        past = pl.DataFrame(
+            [(k, v[0], v[1]) for k, v in gazetteer.historic.items()],
+            schema={"entity_key": pl.String, "past_key": pl.String, "until": pl.Date},
+            orient="row",
+        )
+        rows = (
+            rows.join(past, on="entity_key", how="left")
+            .with_columns(
+                pl.when(pl.col("published_on") < pl.col("until"))
+                .then(pl.col("past_key"))
+                .otherwise(pl.col("entity_key"))
+                .alias("entity_key")
+            )
+            .drop("past_key", "until")
+        )
+    return rows.with_columns(
+        pl.col("entity_key").str.extract(r"^([a-z]+):").alias("kind"),
+        (
+            (pl.col("sentence_id") == 1)
+            & (pl.col("start_char") < pl.col("dateline_end").fill_null(0))
+        ).alias("is_dateline"),
+    )
+
+
+def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
+    """Salience features per (article, entity) from `evidence` rows."""
+    body = (pl.col("sentence_id") >= 1) & ~pl.col("is_dateline")
+    per_entity = evidence_rows.group_by("article_id", "entity_key").agg(
+        pl.col("kind").first(),
+        pl.col("text_chars").first(),
+        pl.col("n_sentences").first(),
+        pl.col("sentence_id").filter(body).n_unique().alias("n_sentences_named"),
+        pl.col("sentence_id").filter(body).unique().alias("_sids"),
+        pl.col("dateline_country").first(),
+        (pl.col("sentence_id") == 0).any().alias("in_title"),
+        pl.col("is_dateline").any().alias("in_dateline"),
+        ((pl.col("sentence_id") == 1) & ~pl.col("is_dateline")).any().alias("in_lead"),
+        body.sum().alias("n_body"),
+        (~pl.col("via_place")).sum().alias("n_mentions"),
+        pl.col("start_char").filter(body).min().alias("first_char"),
+        (pl.col("alias_type") == "name").mean().alias("name_share"),
+        (pl.col("role") == "subject").filter(body).mean().fill_null(0.0).alias("subject_share"),
+        (pl.col("role") == "list").filter(body).mean().fill_null(0.0).alias("list_share"),
+        (pl.col("role") == "currency").mean().alias("currency_share"),
+        (pl.col("role") == "company").mean().alias("company_share"),
+        ((pl.col("sentence_id") <= 2) & body).any().alias("in_lead2"),
+        pl.col("via_place").mean().alias("place_share"),
+    )
+    group = ["article_id", "kind"]
+    density = (
+        per_entity.select("article_id", "kind", "_sids")
+        .explode("_sids")
+        .group_by("article_id", "kind")
+        .agg(pl.col("_sids").drop_nulls().n_unique().alias("_named"))
+    )
+    per_entity = per_entity.join(density, on=["article_id", "kind"], how="left")
+    n_sent = pl.col("n_sentences").clip(lower_bound=1).cast(pl.Float64)
+    return (
+        per_entity.drop("_sids")
+        .with_columns(
+            (pl.col("n_sentences_named") / n_sent).fill_null(0.0).alias("coverage"),
+            (pl.col("_named") / n_sent).fill_null(0.0).alias("density"),
+            pl.col("list_share").mean().over(group).fill_null(0.0).alias("article_list_share"),
+            (pl.col("dateline_country").is_not_null() & ~pl.col("in_dateline")).alias(
+                "other_dateline"
+            ),
+            pl.col("n_body").log1p().alias("log_mentions"),
+            (pl.col("n_body") / pl.col("n_body").sum().over(group).clip(lower_bound=1)).alias(
+                "share"
+            ),
+            (
+                (pl.col("n_body") == pl.col("n_body").max().over(group)) & (pl.col("n_body") > 0)
+            ).alias("is_top"),
+            (1.0 - pl.col("first_char") / pl.col("text_chars").clip(lower_bound=1))
+            .fill_null(0.0)
+            .clip(0.0, 1.0)
+            .alias("early"),
+            pl.len().over(group).cast(pl.Float64).log().alias("log_candidates"),
+            (pl.col("text_chars") == 0).alias("title_only"),
+            (pl.col("in_title") & pl.col("in_lead")).alias("title_and_lead"),
+            (pl.col("in_title") | pl.col("in_dateline")).alias("title_or_dateline"),
+            (pl.col("in_title").sum().over(group) - pl.col("in_title").cast(pl.UInt32) > 0).alias(
+                "other_in_title"
+            ),
+            (pl.col("in_title").sum().over(group) >= 2).alias("several_in_title"),
+            (pl.col("name_share") == 0).alias("demonym_only"),
+        )
+        .with_columns(
+            (pl.col("log_candidates") * pl.col("log_mentions")).alias("candidates_x_mentions"),
+        )
+    )
+
+
+def score(feature_rows: pl.DataFrame, model: SalienceModel) -> pl.DataFrame:
+    """`article_entities` rows: mentions, salience and focus per (article, entity)."""
+    return feature_rows.with_columns(model.score()).select(
+        "article_id",
+        "entity_key",
+        pl.col("n_mentions").cast(pl.Int32),
+        pl.col("salience").round(4),
+        (pl.col("salience") >= model.threshold).alias("focus"),
+    )
+
+
+def article_entities(
+    mentions: pl.DataFrame,
+    articles: pl.DataFrame,
+    gazetteer: Gazetteer,
+    model: SalienceModel,
+) -> pl.DataFrame:
+    """Rows of the `article_entities` table for tagged articles."""
+    return score(features(evidence(mentions, articles, gazetteer)), model)
+
+
+def fit(
+    rows: pl.DataFrame, label: str = "gold", *, l2: float = 1e-3, iterations: int = 50
+) -> SalienceModel:
+    """A logistic regression by Newton's method (numpy, needed for training only); the
+    caller chooses the threshold."""
+    import numpy as np
+
+    x = rows.select([pl.col(f).cast(pl.Float64) for f in FEATURES]).to_numpy()
+    x = np.hstack([x, np.ones((x.shape[0], 1))])
+    y = rows[label].cast(pl.Float64).to_numpy()
+    w = np.zeros(x.shape[1])
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-x @ w))
+        gradient = x.T @ (p - y) + l2 * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    weights = {name: round(float(v), 5) for name, v in zip(FEATURES, w[:-1], strict=True)}
+    return SalienceModel(weights, round(float(w[-1]), 5), 0.5)

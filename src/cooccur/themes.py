@@ -1,0 +1,118 @@
+"""Themes per sentence from keyword lexicons: defense, diplomacy, economy, energy, …
+
+Each theme is a TOML file (`theme = "defense"`, `keywords = [...]`) in `data/themes/`;
+users add or extend themes with their own files (`--themes FILE`, or `$COOCCUR_THEMES`).
+Keywords match case-insensitively as whole words (all inflections are listed in the
+file), all themes in one Aho-Corasick pass over the article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from bisect import bisect_right
+from collections.abc import Iterable
+from pathlib import Path
+
+import ahocorasick
+import polars as pl
+
+from cooccur.settings import DATA_DIR
+
+THEMES_DIR = DATA_DIR / "themes"
+THEMES_ENV = "COOCCUR_THEMES"
+THEME_SCHEMA = {
+    "article_id": pl.String,
+    "sentence_id": pl.Int32,
+    "theme": pl.String,
+    "n_hits": pl.Int32,
+    "keywords": pl.String,
+}
+
+
+class ThemeError(ValueError):
+    """A theme file that cannot be read; the message names the file."""
+
+
+def read_theme_file(path: Path) -> tuple[str, list[str]]:
+    if not path.is_file():
+        raise ThemeError(f"theme file not found: {path}")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise ThemeError(f"{path}: not valid TOML ({error})") from None
+    theme = str(data.get("theme") or path.stem).strip().lower()
+    keywords = data.get("keywords")
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise ThemeError(f'{path}: needs `keywords = ["…", …]`, a list of strings')
+    return theme, [" ".join(k.lower().split()) for k in keywords if k.strip()]
+
+
+def theme_paths(paths: Iterable[Path | str] | None = None) -> list[Path]:
+    """User theme files: the given ones, else those in `$COOCCUR_THEMES`."""
+    chosen = [Path(p) for p in paths or []]
+    if not chosen and os.environ.get(THEMES_ENV):
+        chosen = [Path(p) for p in os.environ[THEMES_ENV].split(os.pathsep) if p]
+    return chosen
+
+
+class ThemeTagger:
+    """All theme lexicons in one automaton; build once, reuse for every article."""
+
+    def __init__(self, lexicons: dict[str, list[str]]) -> None:
+        self.lexicons = {theme: sorted(set(words)) for theme, words in lexicons.items()}
+        self._automaton = ahocorasick.Automaton()
+        owners: dict[str, set[str]] = {}
+        for theme, words in self.lexicons.items():
+            for word in words:
+                owners.setdefault(word, set()).add(theme)
+        for word, themes in owners.items():
+            self._automaton.add_word(word, (len(word), word, tuple(sorted(themes))))
+        if owners:
+            self._automaton.make_automaton()
+        self.version = hashlib.sha256(repr(sorted(self.lexicons.items())).encode()).hexdigest()[:16]
+
+    @classmethod
+    def load(cls, paths: Iterable[Path | str] | None = None) -> ThemeTagger:
+        """The bundled themes, extended (same theme name) or added to by user files."""
+        lexicons: dict[str, list[str]] = {}
+        for path in [*sorted(THEMES_DIR.glob("*.toml")), *theme_paths(paths)]:
+            theme, words = read_theme_file(path)
+            lexicons.setdefault(theme, []).extend(words)
+        return cls(lexicons)
+
+    def find(self, text: str) -> list[tuple[int, int, str, tuple[str, ...]]]:
+        """Whole-word keyword hits `(start, end, keyword, themes)`, longest first at a place."""
+        if not text or not self.lexicons:
+            return []
+        lowered = text.lower()
+        if len(lowered) != len(text):  # keep offsets: lower only what keeps its length
+            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        n = len(text)
+        hits = []
+        for end_index, (length, word, themes) in self._automaton.iter(lowered):
+            start, end = end_index - length + 1, end_index + 1
+            if (start > 0 and lowered[start - 1].isalnum()) or (end < n and lowered[end].isalnum()):
+                continue
+            hits.append((start, end, word, themes))
+        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+        kept, last_end = [], -1
+        for hit in hits:  # 'crude oil' counts once, not also as 'oil'
+            if hit[0] >= last_end:
+                kept.append(hit)
+                last_end = hit[1]
+        return kept
+
+    def tag(self, article_id: str, title: str, text: str, starts: list[int]) -> list[tuple]:
+        """Rows of the `themes` table for one article (sentence 0 is the title)."""
+        found: dict[tuple[int, str], list[str]] = {}
+        for sid_text, body in ((0, title), (None, text)):
+            for start, _end, word, themes in self.find(body):
+                sid = sid_text if sid_text is not None else max(bisect_right(starts, start), 1)
+                for theme in themes:
+                    found.setdefault((sid, theme), []).append(word)
+        return [
+            (article_id, sid, theme, len(words), ";".join(sorted(set(words))))
+            for (sid, theme), words in sorted(found.items())
+        ]
