@@ -13,6 +13,7 @@ same URL is a new `version`); without one, by the hash of its normalised text.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +47,7 @@ from cooccur.store import Store
 
 BATCH_BYTES = 32 * MIB  # text held before a batch is written
 BATCH_ROWS = 200_000  # articles + entity rows held before a batch is written
+SMALL_FILE = 1024 * 1024  # files up to this size are read into memory once
 
 _ARTICLE_SCHEMA = {
     "seq": pl.Int64,
@@ -421,8 +423,15 @@ def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: st
             Reject("file_too_large", f"file is {size} bytes, over the {limit:g} MiB limit"),
         )
         return
+    source = file_input(path, size=size, mtime=mtime)
     try:
-        sha256 = _sha256(path)
+        if size <= SMALL_FILE:  # one read serves the hash and the reader
+            with open(path, "rb") as handle:
+                data = handle.read()
+            sha256 = hashlib.sha256(data).hexdigest()
+            source.opener = lambda: io.BytesIO(data)
+        else:  # streamed twice: hashed, then read
+            sha256 = _sha256(path)
     except OSError as error:
         run.refuse(path, size, mtime, Reject("unreadable_file", f"cannot read: {error}"))
         return
@@ -430,7 +439,7 @@ def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: st
         run.batch.touched.append({"path": path, "size": size, "mtime": mtime})
         run.summary.files_unchanged += 1
         return
-    run.read(file_input(path, size=size, mtime=mtime), sha256=sha256)
+    run.read(source, sha256=sha256)
 
 
 def _ingest_url(run: _Run, url: str) -> None:
