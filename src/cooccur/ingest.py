@@ -324,7 +324,8 @@ class _Run:
 
 def _changed(store: Store, files: list[str]) -> list[tuple[str, int, float, str | None]]:
     """(path, size, mtime, sha256 recorded before or None) of files new or changed since
-    `sources` recorded them (by path, size and modification time: no file is opened)."""
+    `sources` recorded them (by path, size and modification time: no file is opened), and
+    of files refused unread last time (a larger --max-file-mb may accept them now)."""
     stats = []
     for path in files:
         try:
@@ -340,6 +341,7 @@ def _changed(store: Store, files: list[str]) -> list[tuple[str, int, float, str 
             "select c.path, c.size, c.mtime, s.sha256 from candidate_files c "
             "left join sources s on s.path = c.path "
             "where s.path is null or s.size <> c.size or s.mtime <> c.mtime "
+            "or s.format = 'unread' "
             "order by c.path"
         )
     finally:
