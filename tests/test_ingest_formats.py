@@ -222,6 +222,20 @@ def test_feed_url_named_by_the_user_is_fetched_once_per_change(tmp_path: Path, l
     assert reasons == ["fetch_failed", "unparseable_date"]
 
 
+def test_html_page_url_is_read_with_trafilatura(tmp_path: Path, local_server) -> None:
+    root, base = local_server
+    (root / "story.html").write_text(NEWS_PAGE.replace('<link rel="canonical"', "<link"))
+    summary, store = ingest(tmp_path, f"{base}/story.html?utm_medium=email")
+    row = store.query("select source, title, canonical_url, published_at from articles").row(0)
+    assert summary.articles_new == 1
+    assert row == (
+        "html",
+        "Italy and Turkey sign drone deal",
+        f"{base}/story.html",  # no canonical link in the page: the URL fetched, cleaned
+        datetime(2025, 4, 8),
+    )
+
+
 def test_folders_walk_with_include_and_exclude_globs(tmp_path: Path) -> None:
     root = tmp_path / "in"
     for path, text in {

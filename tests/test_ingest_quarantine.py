@@ -79,6 +79,10 @@ def test_file_over_max_file_mb_is_quarantined_unread(tmp_path: Path) -> None:
     reasons, rows = quarantine(tmp_path, source, max_file_mb=1)
     assert reasons == {"file_too_large": 1}
     assert "1 MiB" in rows[0][4] and rows[0][6] is None
+    with Store(tmp_path / "db.duckdb") as store:  # a higher limit next time reads it
+        summary = ingest_paths(store, [source], max_file_mb=2)
+        left = store.scalar("select count(*) from quarantine")
+    assert (summary.files_read, summary.articles_new, left) == (1, 1, 0)
 
 
 def test_one_bad_line_quarantines_that_line_only_with_place_and_raw_bytes(tmp_path: Path):

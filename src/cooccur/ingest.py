@@ -13,6 +13,7 @@ same URL is a new `version`); without one, by the hash of its normalised text.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -46,6 +47,7 @@ from cooccur.store import Store
 
 BATCH_BYTES = 32 * MIB  # text held before a batch is written
 BATCH_ROWS = 200_000  # articles + entity rows held before a batch is written
+SMALL_FILE = 1024 * 1024  # files up to this size are read into memory once
 
 _ARTICLE_SCHEMA = {
     "seq": pl.Int64,
@@ -322,7 +324,8 @@ class _Run:
 
 def _changed(store: Store, files: list[str]) -> list[tuple[str, int, float, str | None]]:
     """(path, size, mtime, sha256 recorded before or None) of files new or changed since
-    `sources` recorded them (by path, size and modification time: no file is opened)."""
+    `sources` recorded them (by path, size and modification time: no file is opened), and
+    of files refused unread last time (a larger --max-file-mb may accept them now)."""
     stats = []
     for path in files:
         try:
@@ -338,6 +341,7 @@ def _changed(store: Store, files: list[str]) -> list[tuple[str, int, float, str 
             "select c.path, c.size, c.mtime, s.sha256 from candidate_files c "
             "left join sources s on s.path = c.path "
             "where s.path is null or s.size <> c.size or s.mtime <> c.mtime "
+            "or s.format = 'unread' "
             "order by c.path"
         )
     finally:
@@ -421,8 +425,15 @@ def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: st
             Reject("file_too_large", f"file is {size} bytes, over the {limit:g} MiB limit"),
         )
         return
+    source = file_input(path, size=size, mtime=mtime)
     try:
-        sha256 = _sha256(path)
+        if size <= SMALL_FILE:  # one read serves the hash and the reader
+            with open(path, "rb") as handle:
+                data = handle.read()
+            sha256 = hashlib.sha256(data).hexdigest()
+            source.opener = lambda: io.BytesIO(data)
+        else:  # streamed twice: hashed, then read
+            sha256 = _sha256(path)
     except OSError as error:
         run.refuse(path, size, mtime, Reject("unreadable_file", f"cannot read: {error}"))
         return
@@ -430,7 +441,7 @@ def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: st
         run.batch.touched.append({"path": path, "size": size, "mtime": mtime})
         run.summary.files_unchanged += 1
         return
-    run.read(file_input(path, size=size, mtime=mtime), sha256=sha256)
+    run.read(source, sha256=sha256)
 
 
 def _ingest_url(run: _Run, url: str) -> None:

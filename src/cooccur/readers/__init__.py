@@ -9,6 +9,7 @@ lives in its own module; `FORMATS` lists them.
 from __future__ import annotations
 
 import io
+import os
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -102,9 +103,7 @@ def supported(name: str) -> bool:
 
 
 def file_input(path: str, *, size: int | None, mtime: float) -> Input:
-    from pathlib import Path
-
-    name = Path(path).name
+    name = os.path.basename(path)
     return Input(path=path, name=name, size=size, mtime=mtime, opener=lambda: open(path, "rb"))
 
 

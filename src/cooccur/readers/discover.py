@@ -72,38 +72,39 @@ def _symlink(link: Path, root: Path) -> Refused | None:
 def walk(
     root: Path, include: Sequence[str], exclude: Sequence[str], supported: Callable[[str], bool]
 ) -> Iterator[Found | Refused]:
-    """Files under `root` in a stable (sorted) order."""
+    """Files under `root` in a stable (sorted, depth-first) order."""
     real_root = root.resolve()
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        here = Path(folder)
-        relative_dir = here.relative_to(root).as_posix()
-        prefix = "" if relative_dir == "." else relative_dir + "/"
-        keep = []
-        for name in sorted(dirs):
-            path = here / name
-            if name.startswith(".") or matches(prefix + name + "/", exclude):
+    top = os.path.abspath(root)
+    stack = [(top, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as error:
+            yield Refused(folder, Reject("unreadable_file", f"cannot list folder: {error}"))
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if path.is_symlink():
-                refused = _symlink(path, real_root)
-                if refused:
-                    yield refused
-                continue
-            keep.append(name)
-        dirs[:] = keep
-        for name in sorted(files):
             relative = prefix + name
-            if name.startswith(".") or matches(relative, exclude):
-                continue
-            if include and not matches(relative, include):
-                continue
-            path = here / name
-            if path.is_symlink():
-                refused = _symlink(path, real_root)
-                if refused:
+            if entry.is_symlink():
+                if not matches(relative, exclude) and (
+                    refused := _symlink(Path(entry.path), real_root)
+                ):
                     yield refused
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if not matches(relative + "/", exclude):
+                    subfolders.append((entry.path, relative + "/"))
+                continue
+            if matches(relative, exclude) or (include and not matches(relative, include)):
                 continue
             if supported(name):
-                yield Found(str(path.absolute()))
+                yield Found(entry.path)
+        stack.extend(reversed(subfolders))
 
 
 def discover(

@@ -44,6 +44,6 @@ def read_html(source: Input, options: ReadOptions) -> Iterator[Item]:
     except DateError as error:
         yield Reject(error.reason, f"page date: {error.detail}", raw=data)
         return
-    yield Article(
-        text=text, title=title, date=date, url=meta.get("source") or None, external_id=source.name
-    )
+    fetched = source.path if source.path.startswith(("http://", "https://")) else None
+    url = meta.get("source") or fetched  # the page's canonical URL, else where it came from
+    yield Article(text=text, title=title, date=date, url=url, external_id=source.name)
