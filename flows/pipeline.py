@@ -7,11 +7,12 @@ the `cooccur` library. A file lock keeps one pipeline run per database at a time
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 
-from cooccur.counts import compute_tables
+from cooccur.counts import AnalyticsConfig, compute_tables
 from cooccur.gazetteer import load_countries
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
@@ -49,9 +50,9 @@ def tag_new_articles(db: str) -> dict[str, int | bool]:
 
 
 @task(cache_policy=NONE)
-def count_pairs(db: str) -> dict[str, int]:
+def count_pairs(db: str, config: AnalyticsConfig) -> dict[str, int]:
     with Store(db) as store:
-        counts = compute_tables(store)
+        counts = compute_tables(store, config)
     get_run_logger().info("cooccur: %s", counts)
     return counts
 
@@ -75,8 +76,18 @@ def tag_flow(db: str) -> dict[str, int | bool]:
 
 
 @flow(name="cooccur")
-def cooccur_flow(db: str) -> dict[str, int]:
-    return count_pairs(db)
+def cooccur_flow(
+    db: str,
+    buckets: list[str] | None = None,
+    contexts: list[str] | None = None,
+    window_k: int | None = None,
+    ordered: bool | None = None,
+    min_support: int | None = None,
+) -> dict[str, int]:
+    """Count pairs; unset options keep the defaults of `cooccur.counts.AnalyticsConfig`."""
+    options = dict(buckets=buckets, contexts=contexts, window_k=window_k, ordered=ordered)
+    config = AnalyticsConfig.from_options(options | {"min_support": min_support})
+    return count_pairs(db, config)
 
 
 @flow(name="report")
@@ -91,11 +102,12 @@ def pipeline(
     reports: str,
     pair: tuple[str, str] | None = None,
     wait: float = 0,
+    analytics: dict[str, Any] | None = None,
 ) -> dict[str, object]:
     """Run every stage on `sources` into the database `db`, then write `reports`."""
     with writer_lock(db, wait=wait):
         ingested = ingest_flow(sources, db)
         tagged = tag_flow(db)
-        counted = cooccur_flow(db)
+        counted = cooccur_flow(db, **(analytics or {}))
         pages = report_flow(db, reports, pair)
     return {"ingest": ingested, "tag": tagged, "cooccur": counted, "report": pages}
