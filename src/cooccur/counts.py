@@ -243,8 +243,23 @@ def select_pairs(store: Store, table: str, filters: PairFilter) -> pl.DataFrame:
     )
 
 
+def _require_table(store: Store, table: str, option: str) -> None:
+    exists = store.scalar(
+        "select count(*) from information_schema.tables where table_name = ?", [table]
+    )
+    if not exists:
+        raise SettingsError(
+            f"{option} needs the `{table}` table, written by the tagging stage; "
+            "this database has none (tag with a tagger that writes it, then run again)"
+        )
+
+
 def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
     """Count the touched buckets into temp tables, ending with `pair_measures`."""
+    if filters.theme:
+        _require_table(store, "themes", "the theme filter")
+    if filters.focus:
+        _require_table(store, "article_entities", "the focus filter")
     run_script(store, "analytics/no_filters")
     if filters.theme:
         run_script(store, "analytics/theme_filter", {"theme": filters.theme})

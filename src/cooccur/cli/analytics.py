@@ -429,9 +429,8 @@ def export_network(
             load_sql("analytics/network_nodes"),
             {"bucket": bucket, "bucket_start": start, "context": context},
         )
-    nodes = nodes.filter(
-        pl.col("entity_id").is_in(edges["entity_a"]) | pl.col("entity_id").is_in(edges["entity_b"])
-    )
+    linked = set(edges["entity_a"].to_list()) | set(edges["entity_b"].to_list())
+    nodes = nodes.filter(pl.col("entity_id").is_in(sorted(linked)))
     graph = pair_graph(edges, nodes, directed=context == "window_ordered")
     path = write_graph(graph, output, fmt)
     console.print(
