@@ -21,7 +21,7 @@ from prefect.runtime import flow_run
 from prefect.tasks import exponential_backoff
 
 from cooccur import fetch, runs, shards
-from cooccur.counts import compute_tables
+from cooccur.counts import AnalyticsConfig, compute_tables
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import DatabaseBusy, Store, writer_lock
@@ -113,9 +113,9 @@ def merge_tag_batches(db: str, tagged: list[shards.TaggedShard]) -> dict[str, in
 
 
 @task(cache_policy=NONE)
-def count_pairs(db: str) -> dict[str, int]:
+def count_pairs(db: str, config: AnalyticsConfig) -> dict[str, int]:
     with Store(db) as store:
-        counts = compute_tables(store)
+        counts = compute_tables(store, config)
     get_run_logger().info("cooccur: %s", counts)
     return counts
 
@@ -175,8 +175,18 @@ def tag_flow(
 
 
 @flow(name="cooccur")
-def cooccur_flow(db: str) -> dict[str, int]:
-    return count_pairs(db)
+def cooccur_flow(
+    db: str,
+    buckets: list[str] | None = None,
+    contexts: list[str] | None = None,
+    window_k: int | None = None,
+    ordered: bool | None = None,
+    min_support: int | None = None,
+) -> dict[str, int]:
+    """Count pairs; unset options keep the defaults of `cooccur.counts.AnalyticsConfig`."""
+    options = dict(buckets=buckets, contexts=contexts, window_k=window_k, ordered=ordered)
+    config = AnalyticsConfig.from_options(options | {"min_support": min_support})
+    return count_pairs(db, config)
 
 
 @flow(name="report")
@@ -198,11 +208,13 @@ def pipeline(
     shard_dir: str | None = None,
     refresh_cache: bool = False,
     gazetteer: list[str] | None = None,
+    analytics: dict[str, Any] | None = None,
 ) -> dict[str, object]:
     """Run every stage on `sources` into the database `db`, then write `reports`.
 
     `runner` (threads, processes, dask) runs the tagging batches; `address` is an existing
-    Dask scheduler (tcp://host:8786). One run writes a database at a time: a second one
+    Dask scheduler (tcp://host:8786). `analytics`: options of `cooccur_flow` (buckets,
+    contexts, window_k, ordered, min_support). One run writes a database at a time: a second one
     waits up to `wait` seconds, then stops without writing anything.
     """
     logger = get_run_logger()
@@ -219,6 +231,7 @@ def pipeline(
         "workers": workers,
         "batch_size": batch_size,
         "gazetteer": gazetteer,
+        "analytics": analytics,
     }
     with ExitStack() as stack:
         try:
@@ -236,7 +249,7 @@ def pipeline(
             tagged = tag_flow.with_options(task_runner=task_runner)(
                 db, batch_size, shard_dir, refresh_cache, gazetteer
             )
-            counted = cooccur_flow(db)
+            counted = cooccur_flow(db, **(analytics or {}))
             pages = report_flow(db, reports, pair)
         except BaseException as error:
             _record_failure(db, run_id, ingested, error)

@@ -1,23 +1,28 @@
--- One row per month × entity: articles and mentions naming it, and its share of the
--- month's articles (volume-normalised, so busy months do not look like trends).
+-- One row per bucket × entity: articles and mentions naming it, and its share of the
+-- bucket's articles (volume-normalised, so busy months do not look like trends). The touched
+-- buckets' rows are replaced. Inputs: touched_buckets, scope_mentions, scope_buckets.
 
-create or replace table entity_frequency as
-with monthly_articles as (
-    select date_trunc('month', published_at)::date as bucket_start,
-           count(*) as bucket_articles
-    from articles
+delete from entity_frequency as f
+using touched_buckets as t
+where f.bucket = t.bucket and f.bucket_start = t.bucket_start;
+
+insert into entity_frequency
+with bucket_articles as (
+    select bucket, bucket_start, count(*) as n_articles
+    from scope_buckets
+    group by all
+),
+per_article as (
+    select article_no, entity_id, count(*) as n_mentions
+    from scope_mentions
     group by all
 )
-select date_trunc('month', a.published_at)::date as bucket_start,
-       m.entity_id,
-       e.name,
-       e.kind,
-       count(distinct m.article_id) as n_articles,
-       count(*) as n_mentions,
-       count(distinct m.article_id) / any_value(t.bucket_articles) as share_of_articles
-from mentions as m
-join articles as a using (article_id)
+select b.bucket, b.bucket_start, p.entity_id, e.name, e.kind,
+       count(*) as n_articles,
+       sum(p.n_mentions) as n_mentions,
+       count(*) / any_value(t.n_articles) as share_of_articles
+from per_article as p
+join scope_buckets as b using (article_no)
 join entities as e using (entity_id)
-join monthly_articles as t on t.bucket_start = date_trunc('month', a.published_at)::date
-group by all
-order by bucket_start, entity_id;
+join bucket_articles as t on t.bucket = b.bucket and t.bucket_start = b.bucket_start
+group by b.bucket, b.bucket_start, p.entity_id, e.name, e.kind;

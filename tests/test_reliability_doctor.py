@@ -31,9 +31,9 @@ BREAKAGES = {
     "cooccurrence_keys_unique": "insert into cooccurrence select * from cooccurrence limit 1",
     "cooccurrence_matches_mentions": "delete from cooccurrence where entity_b = "
     "(select max(entity_b) from cooccurrence)",
-    "cooccurrence_pair_order": "insert into cooccurrence select bucket_start, context, "
-    "entity_b, entity_a, name_b, name_a, n, n_b, n_a, n_contexts, pmi, npmi "
-    "from cooccurrence limit 1",
+    "cooccurrence_pair_order": "insert into cooccurrence select * replace (entity_b as entity_a, "
+    "entity_a as entity_b, name_b as name_a, name_a as name_b, n_b as n_a, n_a as n_b) "
+    "from cooccurrence where context <> 'window_ordered' limit 1",
     "frequency_matches_cooccurrence": "update entity_frequency set n_articles = n_articles + 7",
     "mentions_without_article": "insert into mentions values ('nope', 1, 1, 0, 5, 'Italy')",
     "mentions_without_entity": "insert into mentions "
@@ -75,11 +75,11 @@ def test_checks_state_what_they_find_and_the_fix() -> None:
         assert lines[0].startswith("-- ") and lines[1].startswith("-- fix: "), path.name
 
 
-def test_doctor_on_an_ingest_only_database_skips_the_pair_checks(tmp_path: Path) -> None:
+def test_doctor_on_a_new_empty_database_is_healthy(tmp_path: Path) -> None:
     db = tmp_path / "db.duckdb"
     Store(db).close()
     result = CliRunner().invoke(app, ["doctor", "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert "skipped" in result.output
+    assert "healthy" in result.output
     missing = CliRunner().invoke(app, ["doctor", "--db", str(tmp_path / "none.duckdb")])
     assert missing.exit_code == 2 and "no database" in missing.output

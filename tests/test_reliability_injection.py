@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cooccur.cli import app
+from cooccur.counts import compute_tables
 from cooccur.report.build import UnknownEntity, resolve_entity
 from cooccur.store import Store
 
@@ -43,8 +44,7 @@ def hostile_db(tmp_path: Path) -> Path:
         )
         store.execute("insert into sentences values ('a1', 1, 0, 10)")
         store.execute("insert into tagged_articles values ('a1')")
-        store.run("entity_frequency")
-        store.run("cooccurrence")
+        compute_tables(store)
     return db
 
 

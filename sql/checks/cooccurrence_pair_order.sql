@@ -2,4 +2,4 @@
 -- fix: recompute the tables with `cooccur run`
 select *
 from cooccurrence
-where entity_a >= entity_b;
+where entity_a >= entity_b and context <> 'window_ordered';

@@ -14,14 +14,16 @@ create table if not exists article_entities (
     focus boolean not null
 );
 
--- one row per (article, sentence, theme) with keyword hits; sentence 0 is the title
+-- one row per (article, sentence, theme) with keyword hits; sentence 0 is the title, a
+-- null sentence means the whole article (GDELT records carry article-level themes)
 create table if not exists themes (
     article_id varchar not null,
-    sentence_id integer not null,
+    sentence_id integer,
     theme varchar not null,
     n_hits integer not null,
     keywords varchar not null
 );
+alter table themes alter column sentence_id drop not null;
 
 -- one row per article with a wire dateline (`PASADENA, Calif., March 3 -`)
 create table if not exists datelines (

@@ -1,16 +1,325 @@
-"""The co-occurrence stage: frequency and pair tables, recomputed in DuckDB from mentions."""
+"""The co-occurrence stage: frequency, pair counts and association measures in DuckDB.
+
+Every number is computed by the SQL files in `sql/analytics/` (plus `sql/cooccurrence.sql`
+and `sql/entity_frequency.sql`); this module only decides which buckets to recompute and
+runs the files in order. A count is incremental: only the buckets (day, week, …) holding
+articles tagged since the last count, or whose tags are gone, are recomputed, and the
+result equals a full recompute. Changing the settings (or the tagger) forces a full one.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from cooccur.settings import SQL_DIR, load_sql
 from cooccur.store import Store
+from cooccur.tone import fill_sentence_tone
+
+BUCKETS = ("day", "week", "month", "quarter", "year", "all")
+CONTEXTS = ("document", "paragraph", "sentence", "window")
+UNIT_CONTEXTS = ("document", "paragraph", "sentence")
+# Pair instances (contexts × pairs in them) one kernel query aggregates at most: bounds the
+# hash table, hence peak memory, on large counts.
+PARTITION_PAIRS = 40_000_000
+_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
-def compute_tables(store: Store) -> dict[str, int]:
-    """Rebuild `entity_frequency` and `cooccurrence` in one transaction; return row counts."""
+class SettingsError(ValueError):
+    """Analytics settings that cannot be used (unknown bucket or context, bad k)."""
+
+
+@dataclass(frozen=True)
+class AnalyticsConfig:
+    """What the cooccur stage computes. Defaults: month, week and all-time buckets; document
+    and sentence contexts; a 10-token window when 'window' is asked for; every pair kept."""
+
+    buckets: tuple[str, ...] = ("month", "week", "all")
+    contexts: tuple[str, ...] = ("document", "sentence")
+    window_k: int = 10
+    ordered: bool = False
+    min_support: int = 1
+    tone: bool = True
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "buckets", tuple(dict.fromkeys(self.buckets)))
+        object.__setattr__(self, "contexts", tuple(dict.fromkeys(self.contexts)))
+        unknown = [b for b in self.buckets if b not in BUCKETS]
+        if unknown or not self.buckets:
+            raise SettingsError(f"buckets must be among {', '.join(BUCKETS)}; got {unknown}")
+        unknown = [c for c in self.contexts if c not in CONTEXTS]
+        if unknown or not self.contexts:
+            raise SettingsError(f"contexts must be among {', '.join(CONTEXTS)}; got {unknown}")
+        if self.window_k < 2:
+            raise SettingsError(f"window_k must be at least 2 tokens; got {self.window_k}")
+        if self.min_support < 1:
+            raise SettingsError(f"min_support must be at least 1; got {self.min_support}")
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, Any] | None) -> AnalyticsConfig:
+        """Settings from flow or CLI options; None values and missing keys keep defaults."""
+        given = {k: v for k, v in (options or {}).items() if v is not None}
+        for key in ("buckets", "contexts"):
+            if isinstance(given.get(key), str):
+                given[key] = [p.strip() for p in given[key].split(",") if p.strip()]
+            if key in given:
+                given[key] = tuple(given[key])
+        unknown = set(given) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise SettingsError(f"unknown analytics settings: {', '.join(sorted(unknown))}")
+        return cls(**given)
+
+    @property
+    def context_kinds(self) -> list[str]:
+        """The `context` values this config writes (ordered windows are their own kind)."""
+        kinds = list(self.contexts)
+        if self.ordered and "window" in kinds:
+            kinds.append("window_ordered")
+        return kinds
+
+    def as_settings(self) -> dict[str, str]:
+        return {
+            "buckets": ",".join(self.buckets),
+            "contexts": ",".join(self.context_kinds),
+            "window_k": str(self.window_k),
+            "min_support": str(self.min_support),
+            "tone": str(self.tone).lower(),
+        }
+
+
+@dataclass(frozen=True)
+class PairFilter:
+    """Restrictions for a count on demand: articles of one source or theme, focus entities
+    only, pairs of two kinds. Theme and focus read the tagging stage's `themes` and
+    `article_entities` tables."""
+
+    source: str | None = None
+    theme: str | None = None
+    focus: bool = False
+    kinds: tuple[str, str] | None = None
+
+    @property
+    def needs_recount(self) -> bool:
+        """Source, theme and focus change the contexts counted; kinds only select pairs."""
+        return bool(self.source or self.theme or self.focus)
+
+
+@dataclass
+class CountSummary:
+    full_recompute: bool = False
+    buckets_recomputed: int = 0
+    sentences_scored: int = 0
+    cooccurrence_rows: int = 0
+    entity_frequency_rows: int = 0
+    changed: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "full_recompute": int(self.full_recompute),
+            "buckets_recomputed": self.buckets_recomputed,
+            "sentences_scored": self.sentences_scored,
+            "cooccurrence_rows": self.cooccurrence_rows,
+            "entity_frequency_rows": self.entity_frequency_rows,
+        }
+
+
+def run_script(store: Store, name: str, params: Mapping[str, Any] | None = None) -> None:
+    """Run `sql/<name>.sql` statement by statement, each with the parameters it names
+    (DuckDB binds parameters for one statement at a time)."""
+    for statement in _statements(load_sql(name)):
+        used = {p: (params or {})[p] for p in dict.fromkeys(_PARAM.findall(statement))}
+        store.con.execute(statement, used or None).fetchall()
+
+
+def _statements(sql: str) -> list[str]:
+    body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
+
+
+def install_views(store: Store) -> None:
+    """(Re)create the documented views over the analytics tables (`sql/views/*.sql`)."""
+    for path in sorted((SQL_DIR / "views").glob("*.sql")):
+        store.execute(path.read_text(encoding="utf-8"))
+
+
+def _migrate(store: Store) -> None:
+    """Tables written before buckets existed are dropped and rebuilt by a full count."""
+    columns = store.query(
+        "select column_name from information_schema.columns where table_name = 'cooccurrence'"
+    )["column_name"].to_list()
+    if columns and "bucket" not in columns:
+        store.execute("drop view if exists pair_timeline")
+        store.execute("drop table if exists cooccurrence")
+        store.execute("drop table if exists entity_frequency")
+        store.execute("delete from counted_articles")
+        store.run("schema/30_analytics")
+
+
+def _stored_settings(store: Store) -> dict[str, str]:
+    return dict(store.query("select key, value from analytics_settings").rows())
+
+
+def compute_tables(
+    store: Store,
+    config: AnalyticsConfig | None = None,
+    *,
+    full: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, int]:
+    """Bring the analytics tables up to date with the tagged articles; returns what it did.
+
+    Recomputes only the buckets touched since the last count unless `full` is set or the
+    settings or the tagger changed. Tone scores are filled first (batches commit on their
+    own); the counts are one transaction, so a failure leaves the previous tables.
+    """
+    config = config or AnalyticsConfig()
+    summary = CountSummary()
+    store.execute("set enable_progress_bar = false")
     with store.transaction():
-        store.run("entity_frequency")
-        store.run("cooccurrence")
-    return {
-        "entity_frequency_rows": store.scalar("select count(*) from entity_frequency"),
-        "cooccurrence_rows": store.scalar("select count(*) from cooccurrence"),
+        _migrate(store)
+    if config.tone:
+        summary.sentences_scored = fill_sentence_tone(store, progress=progress)
+    wanted = config.as_settings() | {
+        "tagger_version": str(store.scalar("select value from meta where key = 'tagger_version'"))
     }
+    with store.transaction():
+        summary.full_recompute = full or _stored_settings(store) != wanted
+        if summary.full_recompute:
+            run_script(store, "analytics/reset")
+        run_script(store, "analytics/touched_buckets", {"buckets": list(config.buckets)})
+        summary.buckets_recomputed = store.scalar("select count(*) from touched_buckets")
+        if summary.buckets_recomputed:
+            _count(store, config, PairFilter())
+            run_script(store, "cooccurrence")
+            run_script(store, "entity_frequency")
+            run_script(store, "analytics/store_results", {"updated_at": datetime.now()})
+        store.execute("delete from analytics_settings")
+        store.execute(
+            "insert into analytics_settings select * from (values "
+            + ", ".join("(?, ?)" for _ in wanted)
+            + ")",
+            [x for item in wanted.items() for x in item],
+        )
+        install_views(store)
+    summary.cooccurrence_rows = store.scalar("select count(*) from cooccurrence")
+    summary.entity_frequency_rows = store.scalar("select count(*) from entity_frequency")
+    return summary.as_dict()
+
+
+def count_pairs(
+    store: Store,
+    config: AnalyticsConfig,
+    filters: PairFilter,
+    *,
+    bucket_start: date | None = None,
+) -> pl.DataFrame:
+    """Pairs and measures computed on demand over filtered articles, not stored: the same
+    SQL as `compute_tables`, over the buckets of `config` (one bucket if `bucket_start`)."""
+    store.execute("set enable_progress_bar = false")
+    run_script(
+        store,
+        "analytics/all_buckets",
+        {"buckets": list(config.buckets), "bucket_start": bucket_start},
+    )
+    _count(store, config, filters)
+    return select_pairs(store, "pair_measures", filters)
+
+
+def select_pairs(store: Store, table: str, filters: PairFilter) -> pl.DataFrame:
+    """Rows of `cooccurrence` or `pair_measures` whose two kinds are `filters.kinds`."""
+    if table not in ("cooccurrence", "pair_measures"):
+        raise ValueError(f"not a pair table: {table}")
+    kind_1, kind_2 = filters.kinds or (None, None)
+    return store.query(
+        f"select * from {table} where $kind_1::varchar is null "
+        "or (kind_a = $kind_1 and kind_b = $kind_2) or (kind_a = $kind_2 and kind_b = $kind_1) "
+        "order by bucket, bucket_start, context, n desc, entity_a, entity_b",
+        {"kind_1": kind_1, "kind_2": kind_2},
+    )
+
+
+def _require_table(store: Store, table: str, option: str) -> None:
+    exists = store.scalar(
+        "select count(*) from information_schema.tables where table_name = ?", [table]
+    )
+    if not exists:
+        raise SettingsError(
+            f"{option} needs the `{table}` table, written by the tagging stage; "
+            "this database has none (tag with a tagger that writes it, then run again)"
+        )
+
+
+def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
+    """Count the touched buckets into temp tables, ending with `pair_measures`."""
+    if filters.theme:
+        _require_table(store, "themes", "the theme filter")
+    if filters.focus:
+        _require_table(store, "article_entities", "the focus filter")
+    run_script(store, "analytics/no_filters")
+    if filters.theme:
+        run_script(store, "analytics/theme_filter", {"theme": filters.theme})
+    if filters.focus:
+        run_script(store, "analytics/focus_filter")
+    run_script(
+        store,
+        "analytics/scope",
+        {
+            "source": filters.source,
+            "theme_filter": bool(filters.theme),
+            "focus": filters.focus,
+            "kinds": list(dict.fromkeys(filters.kinds)) if filters.kinds else None,
+            "contexts": config.context_kinds,
+        },
+    )
+    for context in UNIT_CONTEXTS:
+        if context in config.contexts:
+            run_script(store, f"analytics/units_{context}", {"theme_filter": bool(filters.theme)})
+    run_script(store, "analytics/unit_marginals")
+    if config.min_support > 1:
+        run_script(store, "analytics/prune_units", {"min_support": config.min_support})
+    for part in _partitions(store):
+        run_script(store, "analytics/pair_counts", part | {"min_support": config.min_support})
+    if "window" in config.contexts:
+        run_script(
+            store, "analytics/window", {"k": config.window_k, "min_support": config.min_support}
+        )
+    if config.tone:
+        run_script(store, "analytics/pair_tone")
+    else:
+        run_script(store, "analytics/no_tone")
+    run_script(store, "analytics/pair_measures", {"k": config.window_k})
+
+
+def _partitions(store: Store, limit: int = PARTITION_PAIRS) -> list[dict[str, int]]:
+    """Split the kernel's work into parts of at most about `limit` pair instances: runs of
+    whole groups, and a group larger than that by ranges of its first entity."""
+    sizes = store.query(load_sql("analytics/partition_sizes")).rows()
+    parts: list[dict[str, int]] = []
+    whole = {"entity_lo": -(2**31), "entity_hi": 2**31 - 1}
+    run_start, run_total = None, 0
+    for grp, instances in sizes:
+        if instances > limit:
+            if run_start is not None:
+                parts.append({"grp_lo": run_start, "grp_hi": grp - 1} | whole)
+                run_start, run_total = None, 0
+            cuts = store.query(
+                load_sql("analytics/partition_cuts"), {"grp": grp, "parts": -(-instances // limit)}
+            )["cut"].to_list()
+            bounds = [whole["entity_lo"], *cuts, whole["entity_hi"]]
+            for lo, hi in zip(bounds, bounds[1:], strict=False):
+                parts.append({"grp_lo": grp, "grp_hi": grp, "entity_lo": lo, "entity_hi": hi})
+            continue
+        if run_start is not None and run_total + instances > limit:
+            parts.append({"grp_lo": run_start, "grp_hi": grp - 1} | whole)
+            run_start, run_total = None, 0
+        if run_start is None:
+            run_start = grp
+        run_total += instances
+    if run_start is not None:
+        parts.append({"grp_lo": run_start, "grp_hi": 2**31 - 1} | whole)
+    return parts

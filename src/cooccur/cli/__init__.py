@@ -96,6 +96,7 @@ def pair_or_none(pair: tuple[str, str] | None) -> tuple[str, str] | None:
 
 
 # Command modules register themselves on `app` when imported.
+import cooccur.cli.analytics  # noqa: E402, F401
 from cooccur.cli import core  # noqa: E402, F401
 from cooccur.cli import gdelt  # noqa: E402, F401
 from cooccur.cli import ops  # noqa: E402, F401

@@ -51,8 +51,19 @@ def run(
         list[Path] | None,
         typer.Option(help="Extra entities file (CSV/TOML: name, kind, aliases); repeatable."),
     ] = None,
+    buckets: Annotated[
+        str | None, typer.Option(help="Time buckets (day,week,month,quarter,year,all).")
+    ] = None,
+    contexts: Annotated[
+        str | None, typer.Option(help="Contexts (document,paragraph,sentence,window).")
+    ] = None,
+    window_k: Annotated[int | None, typer.Option(help="Tokens per window context.")] = None,
+    ordered: Annotated[bool, typer.Option(help="Also count window pairs in order.")] = False,
+    min_support: Annotated[int | None, typer.Option(help="Keep pairs seen this often.")] = None,
 ) -> None:
     """Ingest, tag, count and report: the whole pipeline as one Prefect flow run.
+
+    Counting defaults: month, week and all-time buckets; document and sentence contexts.
 
     Example: cooccur run ../shared/data/seed/ --db data/cooccur.duckdb --pair Italy Turkey
     """
@@ -60,6 +71,16 @@ def run(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing:
         fail(f"input not found: {', '.join(missing)}", 2)
+    from cooccur.counts import AnalyticsConfig, SettingsError
+
+    lists = {"buckets": buckets, "contexts": contexts}
+    analytics: dict[str, object] = {k: v.split(",") for k, v in lists.items() if v}
+    numbers = {"window_k": window_k, "min_support": min_support, "ordered": ordered or None}
+    analytics |= {k: v for k, v in numbers.items() if v is not None}
+    try:
+        AnalyticsConfig.from_options(analytics)
+    except SettingsError as error:
+        fail(str(error), 2)
     with writer_lock(db, wait=wait):  # busy? say so now, before Prefect starts
         pass
     configure_prefect(db)
@@ -78,6 +99,7 @@ def run(
             shard_dir=str(shards) if shards else None,
             refresh_cache=refresh_cache,
             gazetteer=[str(p) for p in gazetteer or []] or None,
+            analytics=analytics or None,
         )
     except DatabaseBusy as error:
         fail(str(error), 3)

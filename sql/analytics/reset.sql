@@ -1,0 +1,7 @@
+-- Forgets every analytics result so the next count is a full recompute.
+delete from cooccurrence;
+delete from entity_frequency;
+delete from bucket_totals;
+delete from entity_marginals;
+delete from counted_articles;
+delete from bucket_updates;

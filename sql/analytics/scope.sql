@@ -1,0 +1,54 @@
+-- The articles, buckets, context groups and mentions one count works on.
+-- scope_articles: one row per article in a touched bucket, numbered (integer keys make the
+-- joins fast); scope_buckets: one row per such article × bucket kind whose bucket is touched;
+-- scope_groups: one row per bucket × context kind (grp, the unit of every later step);
+-- scope_mentions: one row per mention of an article in scope.
+-- Inputs: touched_buckets, theme_sentences, focus_entities; $source (format or path glob,
+-- null for all), $theme_filter, $focus, $kinds (entity kinds, null for all), $contexts.
+
+create or replace temp table scope_picked as
+with picked as (
+    select a.article_id, a.published_at
+    from articles as a
+    where a.article_id in (select article_id from tagged_articles)
+      and ($source::varchar is null
+           or a.source = $source::varchar or a.source_path glob $source::varchar)
+      and (not $theme_filter::boolean
+           or a.article_id in (select article_id from theme_sentences))
+)
+select p.article_id, t.bucket, t.bucket_start
+from picked as p
+join touched_buckets as t
+  on t.bucket_start = bucket_start_of(t.bucket, p.published_at);
+
+create or replace temp table scope_articles as
+select row_number() over (order by a.article_id)::integer as article_no,
+       a.article_id, a.title, a.text
+from articles as a
+where a.article_id in (select article_id from scope_picked);
+
+create or replace temp table scope_buckets as
+select a.article_no, p.bucket, p.bucket_start
+from scope_picked as p
+join scope_articles as a using (article_id);
+
+create or replace temp table scope_groups as
+select row_number() over (order by b.bucket, b.bucket_start, c.context)::integer as grp,
+       b.bucket, b.bucket_start, c.context
+from (select distinct bucket, bucket_start from scope_buckets) as b
+cross join (select unnest($contexts::varchar[]) as context) as c;
+
+create or replace temp table scope_mentions as
+select a.article_no, m.entity_id, m.sentence_id, m.start_char
+from mentions as m
+join scope_articles as a using (article_id)
+join entities as e using (entity_id)
+where ($kinds::varchar[] is null or list_contains($kinds::varchar[], e.kind))
+  and (not $focus::boolean
+       or exists (select 1 from focus_entities as f
+                  where f.article_id = m.article_id and f.entity_id = m.entity_id));
+
+create or replace temp table unit_entities (grp integer, unit bigint, entity_id integer);
+create or replace temp table group_totals (grp integer, n_contexts bigint);
+create or replace temp table group_marginals (grp integer, entity_id integer, n bigint);
+create or replace temp table pair_counts (grp integer, entity_a integer, entity_b integer, n bigint);

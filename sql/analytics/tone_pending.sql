@@ -1,0 +1,25 @@
+-- One row per sentence naming two or more entities that has no tone score for its current
+-- span, numbered for batching, with its text (titles are sentence 0). Stale scores (the
+-- sentence moved or vanished after a re-tag) are deleted first.
+
+delete from sentence_tone as t
+where not exists (
+    select 1 from sentences as s
+    where s.article_id = t.article_id and s.sentence_id = t.sentence_id
+      and s.start_char = t.start_char and s.end_char = t.end_char);
+
+create or replace temp table tone_pending as
+with shared as (
+    select article_id, sentence_id
+    from mentions
+    group by all
+    having count(distinct entity_id) >= 2
+)
+select row_number() over (order by s.article_id, s.sentence_id) as row_no,
+       s.article_id, s.sentence_id, s.start_char, s.end_char,
+       substr(case when s.sentence_id = 0 then a.title else a.text end,
+              s.start_char + 1, s.end_char - s.start_char) as sentence
+from sentences as s
+semi join shared as h on h.article_id = s.article_id and h.sentence_id = s.sentence_id
+join articles as a on a.article_id = s.article_id
+anti join sentence_tone as t on t.article_id = s.article_id and t.sentence_id = s.sentence_id;

@@ -1,0 +1,159 @@
+-- Analytics tables (co-occurrence, frequency, denominators, tone, incremental state) and the
+-- macros their SQL shares. Created if missing; every statement is idempotent. The views over
+-- these tables live in sql/views/ and are (re)created by cooccur.counts after each count.
+
+-- one row per bucket × context × entity pair: counts, marginals and association measures
+-- (entity_a < entity_b, except context 'window_ordered' where entity_a comes first)
+create table if not exists cooccurrence (
+    bucket varchar not null,
+    bucket_start date not null,
+    context varchar not null,
+    entity_a integer not null,
+    entity_b integer not null,
+    name_a varchar not null,
+    name_b varchar not null,
+    n bigint not null,
+    n_a bigint not null,
+    n_b bigint not null,
+    n_contexts bigint not null,
+    pmi double,
+    npmi double,
+    jaccard double,
+    dice double,
+    assoc_strength double,
+    lift double,
+    llr double,
+    llr_p double,
+    tone_mean double,
+    tone_n integer,
+    kind_a varchar not null,
+    kind_b varchar not null,
+    window_k integer
+);
+
+-- one row per bucket × entity: articles and mentions naming it, share of the bucket's articles
+create table if not exists entity_frequency (
+    bucket varchar not null,
+    bucket_start date not null,
+    entity_id integer not null,
+    name varchar not null,
+    kind varchar not null,
+    n_articles bigint not null,
+    n_mentions bigint not null,
+    share_of_articles double not null
+);
+
+-- one row per bucket × context: how many contexts (the N of every measure) and articles
+create table if not exists bucket_totals (
+    bucket varchar not null,
+    bucket_start date not null,
+    context varchar not null,
+    n_contexts bigint not null,
+    n_articles bigint not null
+);
+
+-- one row per bucket × context × entity: contexts naming the entity (n_a), never pruned
+create table if not exists entity_marginals (
+    bucket varchar not null,
+    bucket_start date not null,
+    context varchar not null,
+    entity_id integer not null,
+    n bigint not null
+);
+
+-- one row per sentence naming two or more entities: VADER compound score in [-1, 1];
+-- the span identifies the sentence version (a re-tag that moves it leaves a stale row)
+create table if not exists sentence_tone (
+    article_id varchar not null,
+    sentence_id integer not null,
+    start_char integer not null,
+    end_char integer not null,
+    compound decimal(5, 4) not null
+);
+
+-- one row per article whose mentions are in the analytics tables (incremental state)
+create table if not exists counted_articles (
+    article_id varchar primary key,
+    published_at timestamp not null
+);
+
+-- one row per bucket: when it was last recomputed (feeds "what changed since the last run")
+create table if not exists bucket_updates (
+    bucket varchar not null,
+    bucket_start date not null,
+    updated_at timestamp not null
+);
+
+-- one row per analytics setting in force (buckets, contexts, window_k, min_support, …)
+create table if not exists analytics_settings (
+    key varchar primary key,
+    value varchar not null
+);
+
+-- The first day of the bucket holding `ts`; ISO weeks start on Monday; 'all' is one bucket
+-- keyed 1970-01-01.
+create or replace macro bucket_start_of(bucket, ts) as
+    case when bucket = 'all' then date '1970-01-01' else date_trunc(bucket, ts)::date end;
+
+-- Consecutive buckets of one kind get consecutive integers (rolling windows, "previous").
+create or replace macro bucket_ordinal(bucket, d) as
+    case bucket
+        when 'day' then (d - date '1970-01-01')
+        when 'week' then (d - date '1970-01-05') // 7
+        when 'month' then year(d) * 12 + month(d) - 1
+        when 'quarter' then year(d) * 4 + quarter(d) - 1
+        when 'year' then year(d)
+        else 0
+    end;
+
+-- x·ln(x) with 0·ln 0 = 0 (terms of the log-likelihood ratio).
+create or replace macro g_term(observed, expected) as
+    case when observed > 0 then observed * ln(observed / expected) else 0.0 end;
+
+-- erfc(x) for x ≥ 0 by W. J. Cody's rational Chebyshev approximations (Math. Comp. 23,
+-- 1969, 631–638; the coefficients of his CALERF routine), about 1e-16 relative error:
+-- DuckDB has no erf/erfc. Polynomials in Horner form; s = y² or 1/y².
+create or replace macro erfc_small_s(y, s) as
+    1.0 - y * ((((0.185777706184603153 * s + 3.16112374387056560) * s
+                 + 113.864154151050156) * s + 377.485237685302021) * s
+               + 3209.37758913846947)
+            / ((((s + 23.6012909523441209) * s + 244.024637934444173) * s
+                + 1282.61652607737228) * s + 2844.23683343917062);
+
+-- exp(−y²) split as Cody does, so that rounding y² costs no accuracy
+create or replace macro erfc_exp(y) as
+    exp(-(trunc(y * 16.0) / 16.0) * (trunc(y * 16.0) / 16.0))
+    * exp(-(y - trunc(y * 16.0) / 16.0) * (y + trunc(y * 16.0) / 16.0));
+
+create or replace macro erfc_mid(y) as
+    erfc_exp(y)
+    * ((((((((2.15311535474403846e-8 * y + 0.564188496988670089) * y
+             + 8.88314979438837594) * y + 66.1191906371416295) * y
+           + 298.635138197400131) * y + 881.952221241769090) * y
+         + 1712.04761263407058) * y + 2051.07837782607147) * y + 1230.33935479799725)
+    / ((((((((y + 15.7449261107098347) * y + 117.693950891312499) * y
+             + 537.181101862009858) * y + 1621.38957456669019) * y
+           + 3290.79923573345963) * y + 4362.61909014324716) * y
+         + 3439.36767414372164) * y + 1230.33935480374942);
+
+create or replace macro erfc_tail_s(y, s) as
+    erfc_exp(y)
+    * (0.56418958354775628695
+       - s * (((((0.0163153871373020978 * s + 0.305326634961232344) * s
+                 + 0.360344899949804439) * s + 0.125781726111229246) * s
+               + 0.0160837851487422766) * s + 6.58749161529837803e-4)
+           / (((((s + 2.56852019228982242) * s + 1.87295284992346047) * s
+                + 0.527905102951428412) * s + 0.0605183413124413191) * s
+              + 0.00233520497626869185))
+    / y;
+
+create or replace macro erfc_cody(x) as
+    case
+        when x <= 0.46875 then erfc_small_s(x, x * x)
+        when x <= 4.0 then erfc_mid(x)
+        when x < 26.543 then erfc_tail_s(x, 1.0 / (x * x))
+        else 0.0
+    end;
+
+-- Upper tail of the chi-square distribution with one degree of freedom.
+create or replace macro chi2_sf_1df(g2) as erfc_cody(sqrt(greatest(g2, 0.0) / 2.0));

@@ -1,0 +1,87 @@
+-- One row per bucket (not 'all') × context × entity pair present in the bucket or in the 4
+-- buckets before it, with support (the larger of n now and the baseline's largest n) at
+-- least 3: how far n and NPMI moved from that rolling baseline. Baseline buckets without
+-- the pair count as n = 0; its NPMI baseline uses the buckets where it was present.
+--   z_n    = (n − mean n) / max(sd n, 1)
+--   z_npmi = (npmi − mean npmi) / max(sd npmi, 0.05)   (null without 2 baseline values)
+-- The floors keep a pair appearing from nothing large but finite. in_last_run marks the
+-- buckets the latest count recomputed: "what is new since the last run".
+create or replace view pair_changes as
+with present as (
+    select c.bucket, c.bucket_start, c.context, c.entity_a, c.entity_b, c.name_a, c.name_b,
+           c.kind_a, c.kind_b, c.n, c.npmi,
+           bucket_ordinal(c.bucket, c.bucket_start) as ordinal
+    from cooccurrence as c
+    where c.bucket <> 'all'
+),
+buckets as (
+    select bucket, bucket_start, context, bucket_ordinal(bucket, bucket_start) as ordinal
+    from bucket_totals
+    where bucket <> 'all'
+),
+baseline_size as (
+    select b.bucket, b.bucket_start, b.context, count(p.ordinal) as n_buckets
+    from buckets as b
+    left join buckets as p
+      on p.bucket = b.bucket and p.context = b.context
+     and p.ordinal between b.ordinal - 4 and b.ordinal - 1
+    group by all
+),
+baseline as (
+    select b.bucket, b.bucket_start, b.context, p.entity_a, p.entity_b,
+           any_value(p.name_a) as name_a, any_value(p.name_b) as name_b,
+           any_value(p.kind_a) as kind_a, any_value(p.kind_b) as kind_b,
+           sum(p.n) as sum_n, sum(p.n * p.n) as sum_n2, max(p.n) as max_n,
+           avg(p.npmi) as mean_npmi, stddev_pop(p.npmi) as sd_npmi,
+           count(*) as n_present
+    from buckets as b
+    join present as p
+      on p.bucket = b.bucket and p.context = b.context
+     and p.ordinal between b.ordinal - 4 and b.ordinal - 1
+    group by b.bucket, b.bucket_start, b.context, p.entity_a, p.entity_b
+),
+joined as (
+    select coalesce(c.bucket, l.bucket) as bucket,
+           coalesce(c.bucket_start, l.bucket_start) as bucket_start,
+           coalesce(c.context, l.context) as context,
+           coalesce(c.entity_a, l.entity_a) as entity_a,
+           coalesce(c.entity_b, l.entity_b) as entity_b,
+           coalesce(c.name_a, l.name_a) as name_a,
+           coalesce(c.name_b, l.name_b) as name_b,
+           coalesce(c.kind_a, l.kind_a) as kind_a,
+           coalesce(c.kind_b, l.kind_b) as kind_b,
+           coalesce(c.n, 0) as n,
+           c.npmi,
+           coalesce(l.sum_n, 0) as sum_n,
+           coalesce(l.sum_n2, 0) as sum_n2,
+           coalesce(l.max_n, 0) as baseline_max_n,
+           l.mean_npmi,
+           l.sd_npmi,
+           coalesce(l.n_present, 0) as baseline_present
+    from present as c
+    full join baseline as l
+      on l.bucket = c.bucket and l.bucket_start = c.bucket_start and l.context = c.context
+     and l.entity_a = c.entity_a and l.entity_b = c.entity_b
+),
+scored as (
+    select j.*, s.n_buckets as baseline_buckets,
+           j.sum_n / s.n_buckets::double as baseline_mean_n,
+           sqrt(greatest(j.sum_n2 / s.n_buckets::double
+                         - (j.sum_n / s.n_buckets::double) ^ 2, 0.0)) as baseline_sd_n
+    from joined as j
+    join baseline_size as s
+      on s.bucket = j.bucket and s.bucket_start = j.bucket_start and s.context = j.context
+    where s.n_buckets > 0 and greatest(j.n, j.baseline_max_n) >= 3
+)
+select s.bucket, s.bucket_start, s.context, s.entity_a, s.entity_b, s.name_a, s.name_b,
+       s.kind_a, s.kind_b, s.n, s.baseline_mean_n, s.baseline_sd_n, s.baseline_max_n,
+       s.baseline_buckets, s.baseline_present,
+       s.n - s.baseline_mean_n as change_n,
+       (s.n - s.baseline_mean_n) / greatest(s.baseline_sd_n, 1.0) as z_n,
+       s.npmi, s.mean_npmi as baseline_mean_npmi,
+       s.npmi - s.mean_npmi as change_npmi,
+       case when s.baseline_present >= 2 and s.npmi is not null
+            then (s.npmi - s.mean_npmi) / greatest(s.sd_npmi, 0.05) end as z_npmi,
+       u.updated_at = (select max(updated_at) from bucket_updates) as in_last_run
+from scored as s
+left join bucket_updates as u on u.bucket = s.bucket and u.bucket_start = s.bucket_start;

@@ -1,0 +1,134 @@
+"""Incremental counts: adding articles recomputes only the buckets they touch, and the tables
+end up identical to a full recompute."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cooccur.counts import AnalyticsConfig, SettingsError, compute_tables
+from cooccur.gazetteer import load_countries
+from cooccur.ingest import ingest_paths
+from cooccur.store import Store
+from cooccur.tag import tag_pending
+
+TABLES = ("cooccurrence", "entity_frequency", "bucket_totals", "entity_marginals")
+CONFIG = AnalyticsConfig(
+    buckets=("day", "week", "month", "quarter", "year", "all"),
+    contexts=("document", "paragraph", "sentence", "window"),
+    window_k=5,
+    ordered=True,
+    min_support=2,
+)
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("\n".join(json.dumps(r) for r in records), encoding="utf-8")
+    return path
+
+
+def _add(store: Store, source: Path, config: AnalyticsConfig) -> dict[str, int]:
+    ingest_paths(store, [source])
+    tag_pending(store, load_countries())
+    return compute_tables(store, config)
+
+
+def _snapshot(store: Store) -> dict[str, list[tuple]]:
+    return {t: store.query(f"select * from {t} order by all").rows() for t in TABLES}
+
+
+@pytest.mark.slow
+def test_adding_articles_recomputes_touched_buckets_only_and_equals_full(
+    tmp_path: Path, reuters_file: Path
+) -> None:
+    records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[::12]]
+    late = [r for i, r in enumerate(records) if r["date"] >= "1987-03-30" or i % 60 == 0]
+    early = [r for r in records if r not in late]
+    first = _write(tmp_path / "early.jsonl", early)
+    second = _write(tmp_path / "late.jsonl", late)
+
+    with Store(tmp_path / "incremental.duckdb") as store:
+        assert _add(store, first, CONFIG)["full_recompute"] == 1
+        summary = _add(store, second, CONFIG)
+        incremental = _snapshot(store)
+        kept = store.query(
+            "select count(*) as n from bucket_updates where updated_at < "
+            "(select max(updated_at) from bucket_updates)"
+        ).item()
+        total = store.scalar("select count(*) from bucket_updates")
+        again = compute_tables(store, CONFIG)
+    assert summary["full_recompute"] == 0
+    # some buckets were left alone: none of the new articles fall in them
+    assert kept > 0 and summary["buckets_recomputed"] == total - kept
+    assert again["buckets_recomputed"] == 0  # nothing new: nothing recomputed
+
+    with Store(tmp_path / "full.duckdb") as store:
+        ingest_paths(store, [first, second])
+        tag_pending(store, load_countries())
+        compute_tables(store, CONFIG)
+        full = _snapshot(store)
+    for table in TABLES:
+        assert incremental[table] == full[table], table
+
+
+@pytest.mark.slow
+def test_articles_whose_tags_vanish_are_uncounted(tmp_path: Path, reuters_file: Path) -> None:
+    records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[:400]]
+    source = _write(tmp_path / "a.jsonl", records)
+    with Store(tmp_path / "db.duckdb") as store:
+        _add(store, source, CONFIG)
+        victim = store.scalar(
+            "select article_id from mentions group by 1 order by count(*) desc limit 1"
+        )
+        for table in ("mentions", "sentences", "tagged_articles"):
+            store.execute(f"delete from {table} where article_id = ?", [victim])
+        summary = compute_tables(store, CONFIG)
+        incremental = _snapshot(store)
+        compute_tables(store, CONFIG, full=True)
+        assert _snapshot(store) == incremental
+        still_counted = store.scalar(
+            "select count(*) from counted_articles where article_id = ?", [victim]
+        )
+    assert summary["full_recompute"] == 0 and summary["buckets_recomputed"] > 0
+    assert still_counted == 0
+
+
+def test_changed_settings_force_a_full_recompute(tmp_path: Path, seed_dir: Path) -> None:
+    with Store(tmp_path / "db.duckdb") as store:
+        ingest_paths(store, [seed_dir])
+        tag_pending(store, load_countries())
+        assert compute_tables(store)["full_recompute"] == 1
+        assert compute_tables(store)["full_recompute"] == 0
+        changed = compute_tables(store, AnalyticsConfig(buckets=("day",)))
+        assert changed["full_recompute"] == 1
+        assert store.query("select distinct bucket from cooccurrence").rows() == [("day",)]
+        settings = dict(store.query("select key, value from analytics_settings").rows())
+    assert settings["buckets"] == "day" and settings["contexts"] == "document,sentence"
+
+
+def test_tables_from_before_buckets_are_rebuilt(tmp_path: Path, seed_dir: Path) -> None:
+    path = tmp_path / "old.duckdb"
+    with Store(path) as store:
+        ingest_paths(store, [seed_dir])
+        tag_pending(store, load_countries())
+        store.execute("drop table cooccurrence")
+        store.execute(
+            "create table cooccurrence as select date '2025-04-01' as bucket_start, "
+            "'document' as context, 1 as entity_a, 2 as entity_b, 1 as n"
+        )
+    with Store(path) as store:
+        compute_tables(store)
+        columns = store.query("describe cooccurrence")["column_name"].to_list()
+        assert store.scalar("select count(*) from cooccurrence where bucket = 'month'") > 0
+    assert columns[:3] == ["bucket", "bucket_start", "context"]
+
+
+def test_bad_settings_fail_clearly() -> None:
+    with pytest.raises(SettingsError, match="fortnight"):
+        AnalyticsConfig(buckets=("fortnight",))
+    with pytest.raises(SettingsError, match="window_k"):
+        AnalyticsConfig(window_k=1)
+    config = AnalyticsConfig.from_options({"buckets": "day, week", "min_support": None})
+    assert config.buckets == ("day", "week") and config.min_support == 1
