@@ -7,6 +7,7 @@ so a page stays small and quick to draw whatever the size of the database.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,9 +109,17 @@ def build_report(
     measure: str = "npmi",
     png: bool = False,
     svg: bool = False,
+    warn: Callable[[str], object] | None = None,
 ) -> list[Path]:
-    """Write the report pages (and PNG/SVG exports if asked); returns the pages, index first."""
+    """Write the report pages (and PNG/SVG exports if asked); returns the pages, index first.
+
+    What was asked for but cannot be shown (a theme without a `themes` table, a bucket or
+    measure not stored) is said on every page and passed to `warn`.
+    """
     data = ReportData.open(store, bucket=bucket, measure=measure, theme=theme)
+    for note in data.notes:
+        if warn:
+            warn(note)
     chosen = choose_pair(data, pair)
     picked = [resolve_entity(store, name) for name in entities]
     summary = store.select("report/summary").row(0, named=True)

@@ -68,7 +68,7 @@ def evidence_html(frame: pl.DataFrame, *, bucket: str, name_a: str, name_b: str)
         more = f" (showing the latest {shown})" if shown < total else ""
         out.append(
             f'<h3 id="{bucket_anchor(start)}">{html.escape(bucket_label(start, bucket))}: '
-            f"{total} article{'s' if total != 1 else ''} name both{more}</h3>"
+            f"{total} {'article names' if total == 1 else 'articles name'} both{more}</h3>"
         )
         out.append(
             '<table class="evidence"><thead><tr><th>Date</th><th>Article</th>'

@@ -34,7 +34,8 @@ nav a.current { font-weight: bold; color: #222; text-decoration: none; }
 table.evidence, table.list { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
 table.evidence td, table.evidence th, table.list td, table.list th {
     border-top: 1px solid #ddd; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }
-table.evidence td:first-child { white-space: nowrap; }
+table.evidence { table-layout: fixed; }
+table.evidence col.date { width: 6.5rem; } table.evidence col.article { width: 16rem; }
 table.evidence p { margin: 0 0 0.3rem; }
 table.list td.num { text-align: right; font-variant-numeric: tabular-nums; }
 mark { background: #ffe08a; padding: 0 1px; }
