@@ -134,7 +134,7 @@ class ReportData:
     def select(self, name: str, **params: Any) -> pl.DataFrame:
         """Result of `sql/report/<name>.sql` with only the parameters it names bound."""
         sql = load_sql(f"report/{name}")
-        values = self.params(theme=self.theme, **params)
+        values = {"theme": self.theme, **self.params(**params)}
         named = set(re.findall(r"\$(\w+)", sql))
         return self.store.query(sql, {k: v for k, v in values.items() if k in named})
 

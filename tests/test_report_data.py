@@ -1,0 +1,197 @@
+"""The report's queries adapt to what the database holds: monthly or bucketed counts, extra
+measures, a `themes` table or none. Small literal corpora, numbers worked out by hand."""
+
+from __future__ import annotations
+
+import math
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_report import make_db
+
+from cooccur.report.build import Pair, _Site
+from cooccur.report.data import ReportData, ReportInputError, choose_bucket
+from cooccur.store import Store
+
+# Italy = ITA, Turkey = TUR, Greece = GRC; four articles over two months.
+RECORDS = [
+    {
+        "id": "a1",
+        "date": "2025-01-10",
+        "title": "Talks",
+        "text": "Italy and Turkey sign a defence pact.",
+    },
+    {"id": "a2", "date": "2025-01-20", "title": "Rome", "text": "Italy votes."},
+    {
+        "id": "a3",
+        "date": "2025-02-03",
+        "title": "Summit",
+        "text": "Italy and Turkey meet. Greece watches the talks.",
+    },
+    {"id": "a4", "date": "2025-02-14", "title": "Athens", "text": "Greece votes."},
+]
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_db(tmp_path_factory.mktemp("small"), RECORDS)
+
+
+def ids(store: Store, *names: str) -> list[int]:
+    found = dict(store.query("select name, entity_id from entities").iter_rows())
+    return [found[n] for n in names]
+
+
+def test_all_time_rows_follow_the_pmi_formulas(small_db: Path) -> None:
+    with Store(small_db, read_only=True) as store:
+        data = ReportData.open(store)
+        italy, turkey = ids(store, "Italy", "Turkey")
+        row = store.query(
+            "select n, n_a, n_b, n_contexts, pmi, npmi from report_cooccurrence "
+            "where bucket = 'all' and context = 'document' and entity_a = $a and entity_b = $b",
+            {"a": min(italy, turkey), "b": max(italy, turkey)},
+        ).row(0)
+    assert data.bucket == "month" and data.notes == []
+    # over all four articles: both in a1 and a3, Italy in 3, Turkey in 2
+    n, n_a, n_b, total, pmi, npmi = row
+    assert (n, total) == (2, 4) and sorted([n_a, n_b]) == [2, 3]
+    assert pmi == pytest.approx(math.log(2 * 4 / (3 * 2)))
+    assert npmi == pytest.approx(math.log(4 / 3) / math.log(2))
+
+
+def test_entity_buckets_agree_with_entity_frequency(small_db: Path) -> None:
+    with Store(small_db, read_only=True) as store:
+        ReportData.open(store, bucket="month")
+        mine = store.query(
+            "select bucket_start, entity_id, n_articles, n_mentions, share_of_articles "
+            "from report_entities where bucket = 'month' order by all"
+        )
+        stored = store.query(
+            "select bucket_start, entity_id, n_articles, n_mentions, share_of_articles "
+            "from entity_frequency order by all"
+        )
+    assert mine.rows() == stored.rows()
+
+
+def test_changes_compare_shares_of_the_last_two_buckets(small_db: Path) -> None:
+    with Store(small_db, read_only=True) as store:
+        data = ReportData.open(store)
+        changes = data.select("changes", limit=5, min_n=1)
+    # January: 2 articles, Italy–Turkey in 1 (50%); February: 2 articles, Italy–Turkey in 1
+    # (50%: no change, left out), Greece with Italy and with Turkey in 1 (50%, from 0%).
+    got = {(r["name_a"], r["name_b"]): r["change"] for r in changes.iter_rows(named=True)}
+    # pairs are stored with the lower entity id first: Greece (GRC) before Italy and Turkey
+    assert got == {("Greece", "Italy"): 0.5, ("Greece", "Turkey"): 0.5}
+    assert set(changes["direction"]) == {"rose"}
+    assert changes["latest_start"][0] == date(2025, 2, 1)
+
+
+def test_without_themes_the_filter_is_reported_unavailable(small_db: Path) -> None:
+    with Store(small_db, read_only=True) as store:
+        data = ReportData.open(store, theme="defense")
+    assert data.theme is None
+    assert any("theme filter ('defense') is unavailable" in n for n in data.notes)
+
+
+def test_unknown_measure_and_bucket_are_input_errors(small_db: Path) -> None:
+    with Store(small_db, read_only=True) as store:
+        with pytest.raises(ReportInputError, match="unknown measure"):
+            ReportData.open(store, measure="cosine")
+        with pytest.raises(ReportInputError, match="unknown bucket"):
+            ReportData.open(store, bucket="fortnight")
+        data = ReportData.open(store, measure="llr", bucket="week")
+    assert data.measure == "npmi" and data.bucket == "month"
+    assert len(data.notes) == 2
+
+
+@pytest.fixture(scope="module")
+def extended_db(small_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small database as the analytics and theme areas will leave it: a `bucket` column
+    with weekly rows, a `jaccard` measure, and a `themes` table tagging sentences."""
+    path = tmp_path_factory.mktemp("extended") / "db.duckdb"
+    shutil.copy(small_db, path)
+    with Store(path) as store:
+        store.execute(
+            """
+            create or replace table cooccurrence as
+            with monthly as (select 'month' as bucket, * from cooccurrence),
+            weekly as (  -- same counts, stamped with each article's week, for the plumbing
+                select 'week' as bucket, * replace (
+                    (select min(date_trunc('week', published_at))::date from articles
+                     where date_trunc('month', published_at) = m.bucket_start) as bucket_start)
+                from cooccurrence as m
+            ),
+            all_time as (
+                select 'all' as bucket, * replace (date '2025-01-01' as bucket_start)
+                from cooccurrence where bucket_start = date '2025-01-01'
+            )
+            select *, n / (n_a + n_b - n) as jaccard
+            from (select * from monthly union all select * from weekly
+                  union all select * from all_time)
+            """
+        )
+        store.execute(
+            """
+            create table themes as
+            select s.article_id, s.sentence_id,
+                   case when a.text ilike '%defence%' then 'defense' else 'diplomacy' end as theme,
+                   'keyword' as source
+            from sentences as s join articles as a using (article_id)
+            where s.sentence_id = 1
+            """
+        )
+    return path
+
+
+def test_bucket_column_and_extra_measures_are_used_when_present(extended_db: Path) -> None:
+    with Store(extended_db, read_only=True) as store:
+        data = ReportData.open(store, bucket="week", measure="jaccard", theme="defense")
+        italy, turkey = ids(store, "Italy", "Turkey")
+        timeline = data.select("pair_timeline", a=italy, b=turkey, max_buckets=10)
+        themed = data.select("pair_themes", a=italy, b=turkey)
+        evidence = data.select(
+            "evidence", a=italy, b=turkey, per_bucket=10, max_articles=10, theme="defense"
+        )
+    assert data.notes == []
+    assert (data.bucket, data.measure, data.theme) == ("week", "jaccard", "defense")
+    # weeks of 6 Jan (a1) and 3 Feb (a3); jaccard = n / (n_a + n_b − n) = 1 / (2 + 1 − 1)
+    assert sorted(timeline["bucket_start"].to_list()) == [date(2025, 1, 6), date(2025, 2, 3)]
+    assert timeline.filter(timeline["bucket_start"] == date(2025, 1, 6))["value"][0] == 0.5
+    # sentence 1 of a1 ('defence') is tagged defense; of a3, diplomacy
+    assert sorted(themed.select("theme", "n_sentences").rows()) == [
+        ("defense", 1),
+        ("diplomacy", 1),
+    ]
+    # with the defense theme, only a1's sentence is evidence
+    assert evidence["sentence"].to_list() == ["Italy and Turkey sign a defence pact."]
+
+
+def test_theme_panels_are_drawn_when_themes_exist(extended_db: Path) -> None:
+    with Store(extended_db, read_only=True) as store:
+        data = ReportData.open(store, theme="defense")
+        italy, turkey = ids(store, "Italy", "Turkey")
+        site = _Site(data, {"articles": 4}, Path("."))
+        section = site.pair_timeline(Pair(italy, turkey, "Italy", "Turkey"), evidence_page="")
+    spec = section.chart.to_dict()  # type: ignore[union-attr]
+    assert section.warnings == ()
+    rows = [r for rows in spec["datasets"].values() for r in rows if "theme" in r]
+    assert {r["theme"] for r in rows} == {"defense", "diplomacy"}
+    themed = next(v for v in spec["vconcat"] if "row" in v.get("encoding", {}))
+    assert themed["encoding"]["row"]["sort"][0] == "defense"  # the chosen theme first
+
+
+@pytest.mark.parametrize(
+    ("available", "expected"),
+    [
+        ({"month": 3, "week": 8, "day": 30}, "week"),  # Reuters: six weeks
+        ({"month": 12, "week": 52, "day": 365, "year": 1, "quarter": 4}, "month"),
+        ({"year": 10, "month": 120}, "year"),
+        ({"month": 1}, "month"),  # one article: one month
+        ({"day": 2, "week": 1}, "day"),  # no month stored: the finest there is
+        ({}, "month"),
+    ],
+)
+def test_choose_bucket(available: dict[str, int], expected: str) -> None:
+    assert choose_bucket(available) == expected
