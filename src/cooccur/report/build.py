@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -192,6 +192,35 @@ class _Site:
         articles = int(summary["articles"] or 0)  # type: ignore[call-overload]
         self.min_n = 1 if articles < SMALL_DATABASE else 3
         self.written = datetime.now(UTC)
+        per_bucket = data.select("articles_per_bucket")
+        self.window = charts.busiest_run(per_bucket, data.bucket, "n_articles")
+        self.outside = 0
+        if self.window:
+            first, end = self.window
+            inside = per_bucket.filter(
+                (pl.col("bucket_start") >= first) & (pl.col("bucket_start") < end)
+            )
+            self.outside = int(per_bucket["n_articles"].sum() - inside["n_articles"].sum())
+
+    def focus(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Only the busiest stretch of time, when long gaps split the database."""
+        if not self.window:
+            return frame
+        first, end = self.window
+        return frame.filter((pl.col("bucket_start") >= first) & (pl.col("bucket_start") < end))
+
+    def focus_note(self) -> tuple[str, ...]:
+        if not self.window:
+            return ()
+        first, end = self.window
+        last = charts.bucket_label(end - timedelta(days=1), self.data.bucket)
+        return (
+            f"Long empty gaps split this database in time: these panels show its busiest "
+            f"stretch, {charts.bucket_label(first, self.data.bucket)} to {last}; "
+            f"{self.outside:,} {'article' if self.outside == 1 else 'articles'} outside it "
+            f"{'is' if self.outside == 1 else 'are'} left out here (the pair timeline shows "
+            "everything).",
+        )
 
     # -- page furniture -------------------------------------------------------------------
     def header(self) -> str:
@@ -373,7 +402,7 @@ class _Site:
             ids += [chosen.a, chosen.b]
         ids += top["entity_id"].to_list()
         ids = list(dict.fromkeys(ids))[:ENTITY_PANELS]
-        frame = d.select("entity_timeline", ids=ids)
+        frame = self.focus(d.select("entity_timeline", ids=ids))
         if frame.is_empty():
             return Section("Entity timeline", "No entity has been found in any article yet.")
         names = dict(frame.select("entity_id", "name").unique().iter_rows())
@@ -384,7 +413,10 @@ class _Site:
             "scale; hover a bar for the share of all articles, which corrects for busy periods."
         )
         return Section(
-            "Entity timeline", note, charts.entity_timeline(frame, bucket=d.bucket, order=order)
+            "Entity timeline",
+            note,
+            charts.entity_timeline(frame, bucket=d.bucket, order=order),
+            warnings=self.focus_note(),
         )
 
     def ego(self, center: tuple[int, str] | Pair | None) -> Section:
@@ -398,7 +430,7 @@ class _Site:
                 f"Ego view: {name}",
                 f"{name} is named with no other entity in {self.min_n} or more articles.",
             )
-        timeline = d.select("ego_timeline", x=x, ids=partners["partner_id"].to_list())
+        timeline = self.focus(d.select("ego_timeline", x=x, ids=partners["partner_id"].to_list()))
         note = (
             f"The {EGO_PARTNERS} entities most strongly tied to {name} by {d.measure_label} "
             f"over all time (among those named with it in at least {self.min_n} articles), then "
@@ -413,7 +445,7 @@ class _Site:
             measure=d.measure,
             measure_label=d.measure_label,
         )
-        return Section(f"Ego view: {name}", note, chart)
+        return Section(f"Ego view: {name}", note, chart, warnings=self.focus_note())
 
     def network(self) -> Section:
         d = self.data
