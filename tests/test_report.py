@@ -261,3 +261,27 @@ def test_cli_report_rejects_bad_input(
     )
     assert result.exit_code == 2
     assert message in " ".join(result.output.split())
+
+
+@pytest.mark.slow  # uses the built report
+def test_every_link_leads_to_a_page_and_anchor_that_exist(hostile_site: list[Path]) -> None:
+    site = hostile_site[0].parent
+    for page in hostile_site:
+        text = page.read_text(encoding="utf-8")
+        body = text[text.index("</head>") :]
+        links = re.findall(r'<a href="([^"]+)"', body)
+        links += [
+            row["href"]
+            for spec in embedded_specs(text)
+            for rows in spec.get("datasets", {}).values()
+            for row in rows
+            if row.get("href")
+        ]
+        for link in links:
+            if link.startswith("https://"):
+                continue
+            target, _, anchor = link.partition("#")
+            path = site / target if target else page
+            assert path.exists(), f"{page.name} links to missing {target}"
+            if anchor:
+                assert f'id="{anchor}"' in path.read_text(encoding="utf-8"), f"{page.name}: {link}"

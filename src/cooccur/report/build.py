@@ -27,8 +27,7 @@ NETWORK_PERIODS = 12  # latest buckets offered besides "all time"
 HEATMAP_N = 25
 EGO_PARTNERS = 10
 ENTITY_PANELS = 9
-CHANGES = 10  # pairs that rose most, and that fell most
-PAIR_PAGES = 6  # changed pairs (of each direction) that get a page of their own
+CHANGES = 8  # pairs that rose most, and that fell most; each gets a page of its own
 MAX_BUCKETS = 500  # latest buckets in a timeline
 EVIDENCE_PER_BUCKET = 10
 EVIDENCE_ARTICLES = 150
@@ -356,11 +355,6 @@ class _Site:
         )
         latest = charts.bucket_label(frame["latest_start"][0], d.bucket)
         previous = charts.bucket_label(frame["previous_start"][0], d.bucket)
-        rose = frame.filter(pl.col("direction") == "rose").head(PAIR_PAGES)
-        fell = frame.filter(pl.col("direction") == "fell").tail(PAIR_PAGES)
-        with_pages = {
-            (a, b) for a, b in pl.concat([rose, fell]).select("entity_a", "entity_b").iter_rows()
-        }
         note = (
             f"The pairs whose share of articles naming both rose or fell most from {previous} "
             f"to {latest} (shares, not counts, so a short latest {d.bucket} compares fairly; "
@@ -374,8 +368,7 @@ class _Site:
         for r in frame.iter_rows(named=True):
             name = html.escape(f"{r['name_a']} – {r['name_b']}")
             target = page_of[(r["entity_a"], r["entity_b"])]
-            if (r["entity_a"], r["entity_b"]) in with_pages or target == "pair_timeline.html":
-                name = f'<a href="{html.escape(target)}">{name}</a>'
+            name = f'<a href="{html.escape(target)}">{name}</a>'
             rows.append(
                 f"<tr><td>{name}</td><td class='num'>{r['n_previous']}</td>"
                 f"<td class='num'>{r['n_latest']}</td>"
@@ -390,8 +383,7 @@ class _Site:
             + "".join(rows)
             + "</tbody></table>"
         )
-        linked = [p for p in pairs if (p.a, p.b) in with_pages]
-        return linked, Section(title, note, chart, html_body=table)
+        return pairs, Section(title, note, chart, html_body=table)
 
     def entity_timeline(
         self, chosen: Pair | None, picked: list[tuple[int, str]], top: pl.DataFrame
