@@ -109,7 +109,8 @@ def test_unknown_measure_and_bucket_are_input_errors(small_db: Path) -> None:
 @pytest.fixture(scope="module")
 def extended_db(small_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small database as the analytics and theme areas will leave it: a `bucket` column
-    with weekly rows, a `jaccard` measure, and a `themes` table tagging sentences."""
+    with weekly rows ('all' keyed 1970-01-01), a `jaccard` measure, a `pair_changes` view of
+    rolling-baseline z-scores, and a `themes` table tagging sentences."""
     path = tmp_path_factory.mktemp("extended") / "db.duckdb"
     shutil.copy(small_db, path)
     with Store(path) as store:
@@ -124,12 +125,22 @@ def extended_db(small_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
                 from cooccurrence as m
             ),
             all_time as (
-                select 'all' as bucket, * replace (date '2025-01-01' as bucket_start)
+                select 'all' as bucket, * replace (date '1970-01-01' as bucket_start)
                 from cooccurrence where bucket_start = date '2025-01-01'
             )
             select *, n / (n_a + n_b - n) as jaccard
             from (select * from monthly union all select * from weekly
                   union all select * from all_time)
+            """
+        )
+        store.execute(
+            """
+            create view pair_changes as
+            select bucket, bucket_start, context, entity_a, entity_b, name_a, name_b, n,
+                   0.5 as baseline_mean_n, 1 as baseline_max_n, 4 as baseline_buckets,
+                   (n - 0.5) / 1.0 as z_n, 0.1 as baseline_mean_npmi
+            from cooccurrence
+            where bucket = 'week'
             """
         )
         store.execute(
@@ -195,3 +206,18 @@ def test_theme_panels_are_drawn_when_themes_exist(extended_db: Path) -> None:
 )
 def test_choose_bucket(available: dict[str, int], expected: str) -> None:
     assert choose_bucket(available) == expected
+
+
+def test_what_changed_uses_the_pair_changes_view_when_present(extended_db: Path) -> None:
+    with Store(extended_db, read_only=True) as store:
+        data = ReportData.open(store, bucket="week")
+        site = _Site(data, {"articles": 4}, Path("."))
+        pairs, section = site.changes(None)
+    # latest week (3 Feb): Italy–Turkey, Greece–Italy, Greece–Turkey each n = 1, z = 0.5
+    assert {(p.name_a, p.name_b) for p in pairs} == {
+        ("Greece", "Italy"),
+        ("Greece", "Turkey"),
+        ("Italy", "Turkey"),
+    }
+    assert "the 4 weeks before" in section.note and "`pair_changes`" in section.note
+    assert "+0.5" in section.html_body

@@ -280,15 +280,9 @@ class _Site:
         themes = d.select("pair_themes", a=pair.a, b=pair.b) if d.caps.has_themes else None
         note = (
             f"Each bar counts the articles naming both {pair.name_a} and {pair.name_b} in one "
-            f"{d.bucket}; click a bar to read them. The red line is {d.measure_label}, how much "
-            "more often they appear together than chance would predict"
-            + (
-                " (1 = always together, 0 = independent, −1 = never together)"
-                if d.measure == "npmi"
-                else ""
-            )
-            + ". Drag across the bottom strip to zoom in time; double-click it to zoom out. "
-            "Choose another pair with `cooccur report --pair A B`."
+            f"{d.bucket}; click a bar to read them. The red line is {d.measure_help}. Drag "
+            "across the bottom strip to zoom in time; double-click it to zoom out. Choose "
+            "another pair with `cooccur report --pair A B`."
         )
         warnings: tuple[str, ...] = ()
         if not d.caps.has_themes:
@@ -331,9 +325,15 @@ class _Site:
         return Section(f"Evidence: {pair.name_a} and {pair.name_b}", note, html_body=body)
 
     def changes(self, chosen: Pair | None) -> tuple[list[Pair], Section]:
+        """Pairs that rose or fell most in the latest bucket: against the rolling baseline of
+        the `pair_changes` view when the database has it, else against the previous bucket
+        by share of articles (computed here, in `sql/report/changes.sql`)."""
         d = self.data
-        frame = d.select("changes", limit=CHANGES, min_n=self.min_n)
         title = "What changed"
+        baseline = d.caps.has_pair_changes
+        frame = d.select(
+            "changes_baseline" if baseline else "changes", limit=CHANGES, min_n=self.min_n
+        )
         if frame.is_empty():
             return [], Section(
                 title, f"Nothing to compare yet: this needs two {d.bucket}s of data."
@@ -354,31 +354,49 @@ class _Site:
             )
         )
         latest = charts.bucket_label(frame["latest_start"][0], d.bucket)
-        previous = charts.bucket_label(frame["previous_start"][0], d.bucket)
-        note = (
-            f"The pairs whose share of articles naming both rose or fell most from {previous} "
-            f"to {latest} (shares, not counts, so a short latest {d.bucket} compares fairly; "
-            f"pairs named together fewer than {self.min_n} times are left out). Click a bar or "
-            "a name for the pair's timeline and evidence."
-        )
+        if baseline:
+            weeks = int(frame["baseline_buckets"].max() or 0)  # type: ignore[arg-type]
+            previous = f"the {weeks} {d.bucket}s before"
+            count_header = f"Articles per {d.bucket}, {previous} (mean)"
+            frame = frame.with_columns(shown=pl.col("change"))
+            axis = f"Change in articles naming both (z-score against {previous})"
+            note = (
+                f"The pairs named together unusually more or less often in {latest} than in "
+                f"{previous} (z-score of the articles naming both against that baseline, from "
+                f"the `pair_changes` view; pairs named together fewer than {self.min_n} times "
+                "are left out). Click a bar or a name for the pair's timeline and evidence."
+            )
+            change_header, change_format = "z-score", "{:+.1f}"
+        else:
+            previous = charts.bucket_label(frame["previous_start"][0], d.bucket)
+            frame = frame.with_columns(shown=pl.col("change") * 100)
+            axis = "Change in share of articles naming both (points)"
+            note = (
+                f"The pairs whose share of articles naming both rose or fell most from "
+                f"{previous} to {latest} (shares, not counts, so a short latest {d.bucket} "
+                f"compares fairly; pairs named together fewer than {self.min_n} times are left "
+                "out). Click a bar or a name for the pair's timeline and evidence."
+            )
+            change_header, change_format = "Change in share (points)", "{:+.2f}"
+            count_header = f"Articles, {previous}"
         chart = charts.changes(
-            frame, measure_label=d.measure_label, latest=latest, previous=previous
+            frame, measure_label=d.measure_label, latest=latest, previous=previous, axis=axis
         )
         rows = []
         for r in frame.iter_rows(named=True):
             name = html.escape(f"{r['name_a']} – {r['name_b']}")
-            target = page_of[(r["entity_a"], r["entity_b"])]
-            name = f'<a href="{html.escape(target)}">{name}</a>'
+            target = html.escape(page_of[(r["entity_a"], r["entity_b"])])
             rows.append(
-                f"<tr><td>{name}</td><td class='num'>{r['n_previous']}</td>"
+                f'<tr><td><a href="{target}">{name}</a></td>'
+                f"<td class='num'>{_fmt(r['n_previous'], '{:.3g}')}</td>"
                 f"<td class='num'>{r['n_latest']}</td>"
-                f"<td class='num'>{100 * r['change']:+.2f}</td>"
+                f"<td class='num'>{change_format.format(r['shown'])}</td>"
                 f"<td class='num'>{_fmt(r['value_previous'])} → {_fmt(r['value_latest'])}</td></tr>"
             )
         table = (
             '<table class="list"><thead><tr><th>Pair</th>'
-            f"<th>Articles, {html.escape(previous)}</th><th>Articles, {html.escape(latest)}</th>"
-            "<th>Change in share (points)</th>"
+            f"<th>{html.escape(count_header)}</th><th>Articles, {html.escape(latest)}</th>"
+            f"<th>{change_header}</th>"
             f"<th>{html.escape(d.measure_label)}</th></tr></thead><tbody>"
             + "".join(rows)
             + "</tbody></table>"
@@ -505,5 +523,5 @@ def _label_periods(frame: pl.DataFrame, bucket: str) -> pl.DataFrame:
     return frame.with_columns(period=pl.Series(labels, dtype=pl.String))
 
 
-def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+def _fmt(value: float | None, pattern: str = "{:.3f}") -> str:
+    return "–" if value is None else pattern.format(value)

@@ -77,6 +77,12 @@ def busiest_run(frame: pl.DataFrame, bucket: str, weight: str) -> tuple[date, da
     return best[0][0], bucket_end(best[-1][0], bucket)
 
 
+def with_margin(window: tuple[date, date], bucket: str) -> tuple[date, date]:
+    """A window widened by one bucket each side, so its first and last bars stand clear."""
+    margin = timedelta(days=BUCKET_DAYS[bucket])
+    return window[0] - margin, window[1] + margin
+
+
 def padded_extent(frame: pl.DataFrame, bucket: str) -> pl.DataFrame:
     """The day before the first bucket by one bucket, and the day after the last by one."""
     margin = timedelta(days=BUCKET_DAYS[bucket])
@@ -123,7 +129,9 @@ def pair_timeline(
     brush = alt.selection_interval(
         encodings=["x"],
         name="brush",
-        value={"x": [_datetime(d) for d in window]} if window else alt.Undefined,
+        value={"x": [_datetime(d) for d in with_margin(window, bucket)]}
+        if window
+        else alt.Undefined,
     )
     # Zoomed to the brush when there is one, else the whole period (`domain=brush` would
     # compile to the same domainRaw); invisible points widen that period by a bucket each
@@ -348,18 +356,32 @@ def ego(
     return alt.vconcat(strength, over_time)
 
 
-def changes(frame: pl.DataFrame, *, measure_label: str, latest: str, previous: str) -> alt.Chart:
-    """Pairs whose share of articles rose or fell most from the previous to the latest bucket;
-    each bar links to the pair's page."""
-    data = frame.with_columns(
-        pair=pl.col("name_a") + " – " + pl.col("name_b"),
-        change_points=pl.col("change") * 100,
-    )
+def changes(
+    frame: pl.DataFrame, *, measure_label: str, latest: str, previous: str, axis: str
+) -> alt.Chart:
+    """Pairs that rose or fell most from `previous` to `latest` (bar length: the `shown`
+    column, titled `axis`); each bar links to the pair's page."""
+    data = frame.with_columns(pair=pl.col("name_a") + " – " + pl.col("name_b"))
+    tooltip = [
+        alt.Tooltip("pair:N", title="Pair"),
+        alt.Tooltip("n_previous:Q", title=f"Articles, {previous}", format=".3~f"),
+        alt.Tooltip("n_latest:Q", title=f"Articles, {latest}"),
+        alt.Tooltip("shown:Q", title=axis, format="+.2f"),
+    ]
+    if "share_latest" in data.columns:
+        tooltip += [
+            alt.Tooltip("share_previous:Q", title=f"Share, {previous}", format=".2%"),
+            alt.Tooltip("share_latest:Q", title=f"Share, {latest}", format=".2%"),
+        ]
+    tooltip += [
+        alt.Tooltip("value_previous:Q", title=f"{measure_label}, {previous}", format=".3f"),
+        alt.Tooltip("value_latest:Q", title=f"{measure_label}, {latest}", format=".3f"),
+    ]
     return (
         alt.Chart(data)
         .mark_bar(cursor="pointer")
         .encode(
-            x=alt.X("change_points:Q", title="Change in share of articles naming both (points)"),
+            x=alt.X("shown:Q", title=axis),
             y=alt.Y("pair:N", sort="-x", title=None),
             color=alt.Color(
                 "direction:N",
@@ -367,15 +389,7 @@ def changes(frame: pl.DataFrame, *, measure_label: str, latest: str, previous: s
                 scale=alt.Scale(domain=["rose", "fell"], range=["#54a24b", "#e45756"]),
             ),
             href="href:N",
-            tooltip=[
-                alt.Tooltip("pair:N", title="Pair"),
-                alt.Tooltip("n_previous:Q", title=f"Articles, {previous}"),
-                alt.Tooltip("n_latest:Q", title=f"Articles, {latest}"),
-                alt.Tooltip("share_previous:Q", title=f"Share, {previous}", format=".2%"),
-                alt.Tooltip("share_latest:Q", title=f"Share, {latest}", format=".2%"),
-                alt.Tooltip("value_previous:Q", title=f"{measure_label}, {previous}", format=".3f"),
-                alt.Tooltip("value_latest:Q", title=f"{measure_label}, {latest}", format=".3f"),
-            ],
+            tooltip=tooltip,
         )
         .properties(
             width=600,

@@ -31,6 +31,22 @@ MEASURES = {
     "assoc_strength": "association strength",
     "tone_mean": "mean tone",
 }
+MEASURE_HELP = {
+    "n": "the number of articles naming both",
+    "npmi": "normalised PMI, how much more often they appear together than chance would "
+    "predict (1 = always together, 0 = independent, −1 = never together)",
+    "pmi": "pointwise mutual information, the log of how many times more often they appear "
+    "together than chance would predict (0 = independent)",
+    "jaccard": "articles naming both ÷ articles naming either (0 to 1)",
+    "dice": "twice the articles naming both ÷ the articles naming each, summed (0 to 1)",
+    "llr": "the log-likelihood ratio, how surely they are tied rather than independent "
+    "(higher = stronger evidence)",
+    "lift": "how many times more often they appear together than chance would predict "
+    "(1 = independent)",
+    "assoc_strength": "association strength, articles naming both relative to the product "
+    "of how often each is named",
+    "tone_mean": "the mean tone of the sentences naming both (−1 negative to 1 positive)",
+}
 # Buckets with at least this many points make a readable timeline (auto bucket choice).
 MIN_TIMELINE_POINTS = 6
 
@@ -53,6 +69,14 @@ class Capabilities:
     def has_themes(self) -> bool:
         themes = self.columns.get("themes", [])
         return {"article_id", "sentence_id", "theme"} <= set(themes)
+
+    @property
+    def has_pair_changes(self) -> bool:
+        """The analytics area's `pair_changes` view (rolling-baseline z-scores) is there."""
+        needed = {"bucket", "bucket_start", "context", "entity_a", "entity_b", "name_a"}
+        needed |= {"name_b", "n", "z_n", "baseline_mean_n", "baseline_max_n"}
+        needed |= {"baseline_buckets", "baseline_mean_npmi"}
+        return needed <= set(self.columns.get("pair_changes", []))
 
     @property
     def measures(self) -> list[str]:
@@ -141,6 +165,10 @@ class ReportData:
     @property
     def measure_label(self) -> str:
         return MEASURES[self.measure]
+
+    @property
+    def measure_help(self) -> str:
+        return MEASURE_HELP[self.measure]
 
 
 def choose_bucket(available: dict[str, int]) -> str:
