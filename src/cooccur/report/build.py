@@ -284,6 +284,11 @@ class _Site:
             "across the bottom strip to zoom in time; double-click it to zoom out. Choose "
             "another pair with `cooccur report --pair A B`."
         )
+        if d.theme:
+            note += (
+                f" Theme {d.theme!r}: its panel comes first below, counting only sentences "
+                "tagged with it, and the evidence lists only those sentences."
+            )
         warnings: tuple[str, ...] = ()
         if not d.caps.has_themes:
             warnings = (

@@ -35,8 +35,8 @@ def spring_layout(nodes: pl.DataFrame, edges: pl.DataFrame, *, seed: int = 7) ->
     positions = nx.spring_layout(graph, weight="weight", seed=seed, k=k, iterations=200)
     ids = list(positions)
     xy = np.array([positions[i] for i in ids], dtype=float).reshape(len(ids), 2)
-    span = np.abs(xy).max() or 1.0
-    xy = xy / span
+    low, high = xy.min(axis=0), xy.max(axis=0)
+    xy = 2 * (xy - low) / np.where(high > low, high - low, 1.0) - 1  # fill the frame
     return pl.DataFrame(
         {"entity_id": ids, "x": xy[:, 0], "y": xy[:, 1]},
         schema={"entity_id": pl.Int32, "x": pl.Float64, "y": pl.Float64},
