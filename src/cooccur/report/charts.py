@@ -91,6 +91,13 @@ def padded_extent(frame: pl.DataFrame, bucket: str) -> pl.DataFrame:
     return pl.DataFrame({"bucket_start": [first, last]}, schema={"bucket_start": pl.Date})
 
 
+def count_ticks(top: object) -> list[int]:
+    """Whole-number ticks from 0 to at least `top`, at most about six of them."""
+    top = max(int(top or 0), 1)  # type: ignore[call-overload]
+    step = next(m * 10**e for e in range(12) for m in (1, 2, 5) if top / (m * 10**e) <= 6)
+    return list(range(0, top + step, step))
+
+
 def time_axis(bucket: str) -> alt.Axis:
     """Vega's own multi-scale labels (they adapt to the zoom), years alone for yearly data."""
     return alt.Axis(format="%Y") if bucket == "year" else alt.Axis(labelOverlap=True)
@@ -101,11 +108,12 @@ def _datetime(day: date) -> alt.DateTime:
 
 
 def _measure_scale(measure: str) -> alt.Scale:
+    """Fixed ends for bounded measures; a few pixels of padding so a point at an end shows."""
     if measure == "npmi":
-        return alt.Scale(domain=[-1, 1])
+        return alt.Scale(domain=[-1, 1], padding=6)
     if measure in ("jaccard", "dice"):
-        return alt.Scale(domain=[0, 1])
-    return alt.Scale(zero=False)
+        return alt.Scale(domain=[0, 1], padding=6)
+    return alt.Scale(zero=False, padding=6)
 
 
 def pair_timeline(
@@ -157,12 +165,18 @@ def pair_timeline(
         y=alt.Y(
             "n_documents:Q",
             title="Articles naming both",
-            axis=alt.Axis(titleColor=PAIR_COLOR, tickMinStep=1, format="d"),
+            axis=alt.Axis(
+                titleColor=PAIR_COLOR, values=count_ticks(data["n_documents"].max()), format="d"
+            ),
         ),
         href="href:N",
         tooltip=tooltip,
     )
-    line = base.mark_line(color=MEASURE_COLOR, point=True, clip=True).encode(
+    line = base.mark_line(
+        color=MEASURE_COLOR,
+        point=alt.OverlayMarkDef(color=MEASURE_COLOR, size=45, filled=True),
+        clip=True,
+    ).encode(
         x=alt.X("bucket_mid:T"),  # shares the bars' zoomed scale
         y=alt.Y(
             "value:Q",
@@ -194,7 +208,11 @@ def pair_timeline(
             ),
             x2="bucket_end:T",
             y2=alt.datum(0),
-            y=alt.Y("n_documents:Q", title=None, axis=alt.Axis(tickCount=2)),
+            y=alt.Y(
+                "n_documents:Q",
+                title=None,
+                axis=alt.Axis(values=count_ticks(data["n_documents"].max())[::2], format="d"),
+            ),
             tooltip=tooltip[:2],
         )
         .add_params(brush)

@@ -101,7 +101,7 @@ def network(
         .encode(
             x=x,
             y=y,
-            size=alt.Size("n_articles:Q", title="Articles", scale=alt.Scale(range=[40, 1600])),
+            size=alt.Size("n_articles:Q", title="Articles", scale=alt.Scale(range=[30, 900])),
             color=alt.Color("kind:N", title="Kind"),
             tooltip=node_tooltip,
         )
@@ -109,7 +109,7 @@ def network(
     labels = (
         alt.Chart(placed_nodes)
         .transform_filter(in_period)
-        .mark_text(dy=-12, fontSize=11, color="#222")
+        .mark_text(dy=-19, fontSize=11, color="#222")
         .encode(x=x, y=y, text="name:N", tooltip=node_tooltip)
     )
     return (
