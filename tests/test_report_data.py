@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from test_report import make_db
 
-from cooccur.report.build import Pair, _Site
 from cooccur.report.data import ReportData, ReportInputError, choose_bucket
+from cooccur.report.sections import Pair, Sections
 from cooccur.store import Store
 
 # Italy = ITA, Turkey = TUR, Greece = GRC; four articles over two months.
@@ -183,7 +183,7 @@ def test_theme_panels_are_drawn_when_themes_exist(extended_db: Path) -> None:
     with Store(extended_db, read_only=True) as store:
         data = ReportData.open(store, theme="defense")
         italy, turkey = ids(store, "Italy", "Turkey")
-        site = _Site(data, {"articles": 4}, Path("."))
+        site = Sections(data, {"articles": 4}, Path("."))
         section = site.pair_timeline(Pair(italy, turkey, "Italy", "Turkey"), evidence_page="")
     spec = section.chart.to_dict()  # type: ignore[union-attr]
     assert section.warnings == ()
@@ -211,7 +211,7 @@ def test_choose_bucket(available: dict[str, int], expected: str) -> None:
 def test_what_changed_uses_the_pair_changes_view_when_present(extended_db: Path) -> None:
     with Store(extended_db, read_only=True) as store:
         data = ReportData.open(store, bucket="week")
-        site = _Site(data, {"articles": 4}, Path("."))
+        site = Sections(data, {"articles": 4}, Path("."))
         pairs, section = site.changes(None)
     # latest week (3 Feb): Italy–Turkey, Greece–Italy, Greece–Turkey each n = 1, z = 0.5
     assert {(p.name_a, p.name_b) for p in pairs} == {
