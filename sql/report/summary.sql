@@ -4,5 +4,7 @@ select (select count(*) from articles) as articles,
        (select max(published_at)::date from articles) as last_date,
        (select count(distinct entity_id) from mentions) as entities_found,
        (select count(*) from mentions) as mentions,
-       (select count(*) from (select distinct entity_a, entity_b from cooccurrence)) as pairs,
-       (select count(*) from quarantine) as quarantined;
+       (select count(*) from (select distinct entity_a, entity_b from cooccurrence
+                              where context = 'document')) as pairs,
+       (select count(*) from quarantine) as quarantined,
+       (select max(ingested_at) from articles) as last_ingest;

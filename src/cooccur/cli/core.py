@@ -185,22 +185,67 @@ def _byte_progress() -> Iterator[Callable[[int, int, str], None]]:
         yield update
 
 
+EntityOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--entity",
+        help="An entity for the entity timeline and the ego view (repeat for more).",
+    ),
+]
+ThemeOption = Annotated[
+    str | None,
+    typer.Option("--theme", help="Count only sentences tagged with this theme (needs `themes`)."),
+]
+BucketOption = Annotated[
+    str | None,
+    typer.Option(
+        "--bucket",
+        help="Time bucket: day, week, month, quarter or year. Default: the coarsest stored "
+        "one that gives a readable timeline.",
+    ),
+]
+MeasureOption = Annotated[
+    str,
+    typer.Option(
+        "--measure", help="Association measure for lines, ties and cells (npmi, pmi, n…)."
+    ),
+]
+
+
 @app.command()
 def report(
     db: DbOption = DEFAULT_DB,
     reports: ReportsOption = DEFAULT_REPORTS,
     pair: PairOption = None,
+    entity: EntityOption = None,
+    theme: ThemeOption = None,
+    bucket: BucketOption = None,
+    measure: MeasureOption = "npmi",
+    png: Annotated[bool, typer.Option("--png", help="Also write each chart as PNG.")] = False,
+    svg: Annotated[bool, typer.Option("--svg", help="Also write each chart as SVG.")] = False,
 ) -> None:
     """Write the HTML report from the database as it is (no Prefect run needed).
 
-    Example: cooccur report --pair Italy Turkey --reports reports/
+    Example: cooccur report --pair Italy Turkey --theme defense --measure npmi --png
     """
-    from cooccur.report.build import UnknownEntity, build_report
+    from cooccur.report.build import build_report
+    from cooccur.report.data import ReportInputError
 
     try:
         with Store(db, read_only=True) as store:
-            pages = build_report(store, reports, pair=pair_or_none(pair))
-    except (FileNotFoundError, UnknownEntity) as error:
+            pages = build_report(
+                store,
+                reports,
+                pair=pair_or_none(pair),
+                entities=tuple(entity or ()),
+                theme=theme,
+                bucket=bucket,
+                measure=measure,
+                png=png,
+                svg=svg,
+                warn=lambda note: console.print(f"[yellow]note:[/] {note}"),
+            )
+    except (FileNotFoundError, ReportInputError) as error:
         fail(str(error), 2)
     print_summary({"report": pages})
 

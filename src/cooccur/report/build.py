@@ -1,33 +1,23 @@
-"""Build the report site from the database: index plus one page per chart."""
+"""Build the report site from the database: an index plus one page per chart (the
+sections themselves are in `sections.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import html
+from collections.abc import Callable
 from pathlib import Path
 
 from cooccur.report import charts
-from cooccur.report.html import Section, summary_table, write_page
+from cooccur.report.data import ReportData, ReportInputError
+from cooccur.report.html import Section, export_images, summary_table
+from cooccur.report.sections import DESCRIPTIONS, PAGES, TOP_N, Pair, Sections
 from cooccur.store import Store
 
-TOP_N = 25
-PAGES = {
-    "Overview": "index.html",
-    "Pair timeline": "pair_timeline.html",
-    "Top entities": "top_entities.html",
-    "Top pairs": "top_pairs.html",
-}
+__all__ = ["PAGES", "Pair", "UnknownEntity", "build_report", "resolve_entity"]
 
 
-class UnknownEntity(ValueError):
+class UnknownEntity(ReportInputError):
     """A name given by the user matches no entity."""
-
-
-@dataclass(frozen=True)
-class Pair:
-    a: int
-    b: int
-    name_a: str
-    name_b: str
 
 
 def resolve_entity(store: Store, name: str) -> tuple[int, str]:
@@ -41,61 +31,97 @@ def resolve_entity(store: Store, name: str) -> tuple[int, str]:
     return entity_id, canonical
 
 
-def choose_pair(store: Store, names: tuple[str, str] | None) -> Pair | None:
+def choose_pair(data: ReportData, names: tuple[str, str] | None) -> Pair | None:
     """The pair the user asked for, else the most co-mentioned one (None if no pairs)."""
     if names:
-        (a, name_a), (b, name_b) = (resolve_entity(store, n) for n in names)
+        (a, name_a), (b, name_b) = (resolve_entity(data.store, n) for n in names)
         return Pair(a, b, name_a, name_b)
-    top = store.select("report/top_pairs", {"limit": 1})
+    top = data.select("top_pairs", limit=1)
     if top.is_empty():
         return None
-    a, b, name_a, name_b, _n = top.row(0)
+    a, b, name_a, name_b, *_ = top.row(0)
     return Pair(a, b, name_a, name_b)
 
 
-def build_report(store: Store, out_dir: Path, *, pair: tuple[str, str] | None = None) -> list[Path]:
-    """Write the report pages; returns their paths (index first)."""
-    chosen = choose_pair(store, pair)
-    summary = store.select("report/summary").row(0, named=True)
-    entities = store.select("report/top_entities", {"limit": TOP_N})
-    pairs = store.select("report/top_pairs", {"limit": TOP_N})
+def build_report(
+    store: Store,
+    out_dir: Path,
+    *,
+    pair: tuple[str, str] | None = None,
+    entities: tuple[str, ...] = (),
+    theme: str | None = None,
+    bucket: str | None = None,
+    measure: str = "npmi",
+    png: bool = False,
+    svg: bool = False,
+    warn: Callable[[str], object] | None = None,
+) -> list[Path]:
+    """Write the report pages (and PNG/SVG exports if asked); returns the pages, index first.
 
-    if chosen is None:
-        timeline_section = Section("Pair timeline", "No two entities appear together yet.")
-    else:
-        frame = store.select("report/pair_timeline", {"a": chosen.a, "b": chosen.b})
-        timeline_section = Section(
-            f"{chosen.name_a} and {chosen.name_b} over time",
-            "Bars: articles naming both, per month. Line: NPMI, how much more often they "
-            "appear together than chance would predict (1 = always together, 0 = "
-            "independent, −1 = never together). Choose another pair with "
-            "`cooccur report --pair A B`.",
-            charts.pair_timeline(frame, chosen.name_a, chosen.name_b),
-        )
-    entity_section = Section(
-        "Top entities",
-        f"The {TOP_N} entities named in the most articles over the whole period.",
-        charts.top_entities(entities),
-    )
-    pair_section = Section(
-        "Top pairs",
-        f"The {TOP_N} pairs of entities named together in the most articles.",
-        charts.top_pairs(pairs),
-    )
+    What was asked for but cannot be shown (a theme without a `themes` table, a bucket or
+    measure not stored) is said on every page and passed to `warn`.
+    """
+    data = ReportData.open(store, bucket=bucket, measure=measure, theme=theme)
+    for note in data.notes:
+        if warn:
+            warn(note)
+    chosen = choose_pair(data, pair)
+    picked = [resolve_entity(store, name) for name in entities]
+    summary = store.select("report/summary").row(0, named=True)
+    site = Sections(data, summary, out_dir)
+
+    timeline = site.pair_timeline(chosen, evidence_page=PAGES["Evidence"])
+    evidence = site.evidence(chosen)
+    changed, changes = site.changes(chosen)
+    top = data.select("top_entities", limit=TOP_N)
+    sections = {
+        "Pair timeline": [timeline],
+        "Evidence": [evidence],
+        "What changed": [changes],
+        "Entity timeline": [site.entity_timeline(chosen, picked, top)],
+        "Ego view": [site.ego(picked[0] if picked else chosen)],
+        "Network": [site.network()],
+        "Heatmap": [site.heatmap()],
+        "Top entities": [
+            Section(
+                "Top entities",
+                f"The {TOP_N} entities named in the most articles over the whole period.",
+                charts.top_entities(top),
+            )
+        ],
+        "Top pairs": [
+            Section(
+                "Top pairs",
+                f"The {TOP_N} pairs of entities named together in the most articles.",
+                charts.top_pairs(
+                    data.select("top_pairs", limit=TOP_N), measure_label=data.measure_label
+                ),
+            )
+        ],
+    }
     overview = Section(
         "Summary",
         "What the database holds. Query it directly with `cooccur sql` or the duckdb shell.",
-        html_body=summary_table(summary),
+        html_body=summary_table(site.summary_rows()) + _page_list(),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [
-        write_page(
-            out_dir / "index.html",
-            "cooccur report",
-            [overview, timeline_section, entity_section],
-            nav=PAGES,
-        ),
-        write_page(out_dir / "pair_timeline.html", "Pair timeline", [timeline_section], nav=PAGES),
-        write_page(out_dir / "top_entities.html", "Top entities", [entity_section], nav=PAGES),
-        write_page(out_dir / "top_pairs.html", "Top pairs", [pair_section], nav=PAGES),
-    ]
+    pages = [site.write("index.html", "cooccur report", [overview, timeline, changes])]
+    for label, page_sections in sections.items():
+        path = site.write(PAGES[label], label, page_sections)
+        pages.append(path)
+        if png or svg:
+            export_images(path, page_sections, png=png, svg=svg)
+    for other in changed:
+        if chosen is None or other.page != chosen.page:
+            title = f"{other.name_a} and {other.name_b}"
+            here = site.pair_timeline(other, evidence_page="")
+            pages.append(site.write(other.page, title, [here, site.evidence(other)]))
+    return pages
+
+
+def _page_list() -> str:
+    items = "".join(
+        f'<li><a href="{PAGES[label]}">{html.escape(label)}</a>: {html.escape(text)}</li>'
+        for label, text in DESCRIPTIONS.items()
+    )
+    return f"<h3>Pages</h3><ul>{items}</ul>"

@@ -19,13 +19,29 @@ import vl_convert
 from altair.utils._importers import vl_version_for_vl_convert
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px;
+body { font-family: system-ui, sans-serif; margin: 1.5rem auto; max-width: 1100px;
        color: #222; padding: 0 1rem; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
-p.note { color: #555; max-width: 70ch; }
+h1 { font-size: 1.6rem; margin: 0.8rem 0 0.3rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+h3 { font-size: 1rem; margin: 1.5rem 0 0.4rem; }
+p.note { color: #444; max-width: 80ch; line-height: 1.4; }
+p.warning { background: #fff4d6; border-left: 4px solid #e0a800; padding: 0.4rem 0.8rem;
+            max-width: 80ch; }
+p.header { color: #555; margin-top: 0; }
 table.summary td { padding: 0.2rem 1rem 0.2rem 0; }
-nav a { margin-right: 1rem; }
+nav { line-height: 1.8; } nav a { margin-right: 0.9rem; white-space: nowrap; }
+nav a.current { font-weight: bold; color: #222; text-decoration: none; }
 .chart { margin: 1rem 0 2rem; }
+table.evidence, table.list { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
+table.evidence td, table.evidence th, table.list td, table.list th {
+    border-top: 1px solid #ddd; padding: 0.35rem 0.5rem; vertical-align: top; text-align: left; }
+table.evidence { table-layout: fixed; }
+table.evidence col.date { width: 6.5rem; } table.evidence col.article { width: 16rem; }
+table.evidence p { margin: 0 0 0.3rem; }
+table.list td.num { text-align: right; font-variant-numeric: tabular-nums; }
+mark { background: #ffe08a; padding: 0 1px; }
+.source { color: #777; font-size: 0.85em; }
+:target { scroll-margin-top: 1rem; }
+h3:target { background: #fff4d6; }
 """
 
 
@@ -37,6 +53,7 @@ class Section:
     note: str
     chart: alt.TopLevelMixin | None = None
     html_body: str = ""  # already-escaped HTML, e.g. a summary table
+    warnings: tuple[str, ...] = ()  # what the user asked for but this database cannot show
 
 
 @cache
@@ -53,8 +70,14 @@ def script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def render_page(title: str, sections: list[Section], *, nav: dict[str, str]) -> str:
-    """One HTML page: escaped text, inlined Vega, one embedded spec per chart."""
+def render_page(
+    title: str, sections: list[Section], *, nav: dict[str, str], header: str = ""
+) -> str:
+    """One HTML page: escaped text, inlined Vega, one embedded spec per chart.
+
+    When every chart has drawn, the body gets `data-rendered` (milliseconds since the page
+    started loading); a failure sets `data-render-error`. Browser tests read these.
+    """
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -63,33 +86,69 @@ def render_page(title: str, sections: list[Section], *, nav: dict[str, str]) -> 
         "</head><body>",
         "<nav>"
         + "".join(
-            f'<a href="{html.escape(href)}">{html.escape(label)}</a>' for label, href in nav.items()
+            f'<a href="{html.escape(href)}"{_current(label, title)}>{html.escape(label)}</a>'
+            for label, href in nav.items()
         )
         + "</nav>",
         f"<h1>{html.escape(title)}</h1>",
+        f'<p class="header">{html.escape(header)}</p>' if header else "",
     ]
     specs = []
     for index, section in enumerate(sections):
         parts.append(f"<section><h2>{html.escape(section.title)}</h2>")
         parts.append(f'<p class="note">{html.escape(section.note)}</p>')
-        parts.append(section.html_body)
+        parts.extend(f'<p class="warning">{html.escape(w)}</p>' for w in section.warnings)
         if section.chart is not None:
             parts.append(f'<div class="chart" id="chart-{index}"></div>')
             specs.append((f"#chart-{index}", section.chart.to_dict()))
+        parts.append(section.html_body)
         parts.append("</section>")
     embed = script_json({"actions": False})
-    calls = "".join(
-        f"vegaEmbed({script_json(target)}, {script_json(spec)}, {embed}).catch(console.error);\n"
-        for target, spec in specs
+    calls = ",\n".join(
+        f"vegaEmbed({script_json(target)}, {script_json(spec)}, {embed})" for target, spec in specs
     )
-    parts.append(f'<script type="text/javascript">\n{calls}</script></body></html>')
+    parts.append(
+        '<script type="text/javascript">\n'
+        f"Promise.all([\n{calls}\n]).then(function () {{\n"
+        "  document.body.setAttribute('data-rendered', String(Math.round(performance.now())));\n"
+        "}).catch(function (error) {\n"
+        "  document.body.setAttribute('data-render-error', String(error));\n"
+        "  console.error(error);\n"
+        "});\n</script></body></html>"
+    )
     return "\n".join(parts)
 
 
-def write_page(path: Path, title: str, sections: list[Section], *, nav: dict[str, str]) -> Path:
+def _current(label: str, title: str) -> str:
+    return ' class="current"' if label == title else ""
+
+
+def write_page(
+    path: Path, title: str, sections: list[Section], *, nav: dict[str, str], header: str = ""
+) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_page(title, sections, nav=nav), encoding="utf-8")
+    path.write_text(render_page(title, sections, nav=nav, header=header), encoding="utf-8")
     return path
+
+
+def export_images(path: Path, sections: list[Section], *, png: bool, svg: bool) -> list[Path]:
+    """Each chart of a page as `<page>.png` / `<page>.svg` (`<page>-2.png` … if several),
+    rendered by vl-convert without a browser."""
+    written: list[Path] = []
+    charts = [s.chart for s in sections if s.chart is not None]
+    version = vl_version_for_vl_convert()
+    for number, chart in enumerate(charts, start=1):
+        stem = path.stem if number == 1 else f"{path.stem}-{number}"
+        spec = chart.to_dict()
+        if png:
+            target = path.with_name(f"{stem}.png")
+            target.write_bytes(vl_convert.vegalite_to_png(spec, vl_version=version, scale=2))
+            written.append(target)
+        if svg:
+            target = path.with_name(f"{stem}.svg")
+            target.write_text(vl_convert.vegalite_to_svg(spec, vl_version=version), "utf-8")
+            written.append(target)
+    return written
 
 
 def summary_table(rows: dict[str, object]) -> str:

@@ -1,0 +1,64 @@
+-- One row per sentence behind the pair ($a, $b). For each article naming both (the
+-- $per_bucket latest of each $bucket, $max_articles latest in all): the sentences naming
+-- both (at most 3), or else the first sentence naming each; with the article's date, title,
+-- link, and the spans of the pair's mentions within the sentence. With $theme set, only
+-- sentences naming both and tagged with that theme count.
+with hits as (
+    select article_id, sentence_id,
+           bool_or(entity_id = $a) as has_a, bool_or(entity_id = $b) as has_b
+    from mentions
+    where entity_id in ($a, $b)
+    group by article_id, sentence_id
+),
+eligible as (
+    select *
+    from hits
+    where $theme is null
+       or (has_a and has_b
+           and (article_id, sentence_id) in (
+               select (article_id, sentence_id) from report_themes where theme = $theme))
+),
+pair_articles as (
+    select article_id, bool_or(has_a and has_b) as same_sentence,
+           min(sentence_id) filter (where has_a) as first_a,
+           min(sentence_id) filter (where has_b) as first_b
+    from eligible
+    group by article_id
+    having bool_or(has_a) and bool_or(has_b)
+),
+dated as (
+    select p.*, a.published_at, a.title, a.url, a.external_id,
+           date_trunc($bucket, a.published_at)::date as bucket_start
+    from pair_articles as p
+    join articles as a using (article_id)
+),
+kept as (
+    select *,
+           count(*) over (partition by bucket_start) as articles_in_bucket
+    from dated
+    qualify row_number() over (
+        partition by bucket_start order by published_at desc, article_id) <= $per_bucket
+    order by published_at desc, article_id
+    limit $max_articles
+),
+chosen as (
+    select k.*, e.sentence_id
+    from kept as k
+    join eligible as e using (article_id)
+    where (k.same_sentence and e.has_a and e.has_b)
+       or (not k.same_sentence and e.sentence_id in (k.first_a, k.first_b))
+    qualify row_number() over (partition by k.article_id order by e.sentence_id) <= 3
+)
+select c.bucket_start, c.articles_in_bucket, c.published_at, c.article_id, c.title, c.url,
+       c.external_id, c.same_sentence, c.sentence_id,
+       substr(case when c.sentence_id = 0 then a.title else a.text end,
+              s.start_char + 1, s.end_char - s.start_char) as sentence,
+       (select list({'start': m.start_char - s.start_char, 'end': m.end_char - s.start_char}
+                    order by m.start_char)
+        from mentions as m
+        where m.article_id = c.article_id and m.sentence_id = c.sentence_id
+          and m.entity_id in ($a, $b)) as spans
+from chosen as c
+join articles as a using (article_id)
+join sentences as s on s.article_id = c.article_id and s.sentence_id = c.sentence_id
+order by c.published_at desc, c.article_id, c.sentence_id;
