@@ -106,10 +106,11 @@ def _content_hash(frame: pl.DataFrame) -> str:
     return digest.hexdigest()[:32]
 
 
-def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = None) -> Plan:
+def plan(store: Store, root: Path, *, batch_size: int) -> Plan:
     """Sync entities and write each pending batch to `root/in/` (call under the lock)."""
-    tagger = tagger or default_tagger()
-    retagged = sync_entities(store, load_countries())
+    gazetteer = load_countries()
+    retagged = sync_entities(store, gazetteer)
+    version = gazetteer.version
     pending = store.query(
         "select article_id, title, text from articles "
         "where article_id not in (select article_id from tagged_articles) "
@@ -117,7 +118,7 @@ def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = N
     )
     inputs = root / "in"
     inputs.mkdir(parents=True, exist_ok=True)
-    prune(root, keep=f"{tagger.version}-{code_version()}")
+    prune(root, keep=f"{version}-{code_version()}")
     batches = []
     for index, offset in enumerate(range(0, pending.height, batch_size)):
         frame = pending.slice(offset, batch_size)
@@ -131,7 +132,7 @@ def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = N
                 str(path),
                 frame.height,
                 content,
-                tagger.version,
+                version,
                 code_version(),
                 str(root / "out"),
             )
@@ -139,9 +140,16 @@ def plan(store: Store, root: Path, *, batch_size: int, tagger: Tagger | None = N
     return Plan(batches, retagged)
 
 
+def _current_tagger(batch: Batch) -> Tagger:
+    """The process's tagger, rebuilt once if the gazetteer changed since it was built."""
+    if default_tagger().version != batch.tagger_version:
+        default_tagger.cache_clear()
+    return default_tagger()
+
+
 def tag_batch(batch: Batch, tagger: Tagger | None = None) -> TaggedShard:
     """Tag one batch into Parquet shards; touches no database (safe on any worker)."""
-    tagger = tagger or default_tagger()
+    tagger = tagger or _current_tagger(batch)
     if tagger.version != batch.tagger_version or code_version() != batch.code_version:
         raise RuntimeError(
             f"worker has tagger {tagger.version}/{code_version()} but the run planned "
