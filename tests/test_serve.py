@@ -3,12 +3,14 @@ every process it started."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import suppress
 from pathlib import Path
 
@@ -66,6 +68,14 @@ def test_serve_runs_on_an_interval_and_stops_its_server(tmp_path: Path, seed_dir
         server_pid = int(re.search(r"local Prefect server \(pid (\d+)", text).group(1))
         url = re.search(r"Prefect UI: (http://127\.0\.0\.1:\d+)", text).group(1)
         assert healthy(url)
+        with urllib.request.urlopen(
+            f"{url}/api/deployments/name/cooccur-pipeline/cooccur", timeout=30
+        ) as response:
+            deployment = json.load(response)
+        # one run at a time: Prefect cancels a run due while another is going
+        assert deployment["global_concurrency_limit"]["limit"] == 1
+        assert deployment["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+        assert deployment["schedules"][0]["schedule"]["interval"] == 5
         serve.send_signal(signal.SIGTERM)
         assert serve.wait(timeout=120) is not None
         assert not healthy(url)

@@ -24,19 +24,22 @@ from cooccur.cli import (
     console,
     fail,
 )
+from cooccur.fetch import is_url
 from cooccur.settings import DEFAULT_DB, DEFAULT_REPORTS, EXAMPLES_DIR, configure_prefect
 from cooccur.store import SCHEMA_VERSION, SchemaMismatch, Store, writer_lock
 
 
-def _absolute(paths: list[Path]) -> list[str]:
-    return [str(p.resolve()) for p in paths]
+def _absolute(sources: list[str]) -> list[str]:
+    return [s if is_url(s) else str(Path(s).resolve()) for s in sources]
 
 
 @app.command()
 def serve(
     sources: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files or folders of articles read on every run. Default: examples."),
+        list[str] | None,
+        typer.Argument(
+            help="Files, folders or URLs of article files read on every run. Default: examples."
+        ),
     ] = None,
     db: DbOption = DEFAULT_DB,
     reports: ReportsOption = DEFAULT_REPORTS,
@@ -69,8 +72,8 @@ def serve(
         fail("give exactly one of --cron and --interval", 2)
     if overlap not in {"skip", "queue"}:
         fail(f"--overlap is skip or queue, not {overlap!r}", 2)
-    inputs = sources or [EXAMPLES_DIR / "articles"]
-    missing = [str(p) for p in inputs if not p.exists()]
+    inputs = sources or [str(EXAMPLES_DIR / "articles")]
+    missing = [s for s in inputs if not is_url(s) and not Path(s).exists()]
     if missing:
         fail(f"input not found: {', '.join(missing)}", 2)
     configure_prefect(db)
