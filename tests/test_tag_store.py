@@ -25,6 +25,7 @@ def small_db(tmp_path: Path, reuters_file: Path, seed_dir: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_tables_after_tagging(small_db: Path) -> None:
     with Store(small_db) as store:
         summary = tag_pending(store, load_gazetteer(), options=TagOptions())
@@ -57,6 +58,7 @@ def test_tables_after_tagging(small_db: Path) -> None:
         assert people >= 3
 
 
+@pytest.mark.slow
 def test_places_as_countries_and_retag_on_change(small_db: Path, tmp_path: Path) -> None:
     gazetteer = load_gazetteer()
     with Store(small_db) as store:

@@ -167,18 +167,20 @@ MIN_PRECISION = 0.90
 
 def fit_model(rows: pl.DataFrame, corpus: pl.DataFrame, gazetteer: Gazetteer) -> SalienceModel:
     """Fit salience weights on the `train` half's candidate countries, then choose the
-    threshold that maximises country F1 + pair F1 there while precision stays ≥ 0.90."""
+    threshold that maximises country F1 there (pair F1 breaking ties) while precision
+    stays ≥ 0.90."""
     labelled = _label_countries(rows, corpus).filter(pl.col("split") == "train")
     model = fit(labelled)
-    best: tuple[float, float] = (-1.0, model.threshold)
+    best: tuple[tuple[float, float], float] = ((-1.0, -1.0), model.threshold)
     for step in range(20, 66, 2):
         candidate = replace(model, threshold=step / 100)
         scores = {
             s.kind: s for s in score_all(rows, corpus, candidate, gazetteer, splits=["train"])
         }
         country, pairs = scores["country"], scores["country pair"]
-        if country.precision >= MIN_PRECISION and country.f1 + pairs.f1 > best[0]:
-            best = (country.f1 + pairs.f1, candidate.threshold)
+        objective = (round(country.f1, 3), pairs.f1)  # country F1 first, pairs break ties
+        if country.precision >= MIN_PRECISION and objective > best[0]:
+            best = (objective, candidate.threshold)
     return replace(model, threshold=best[1])
 
 

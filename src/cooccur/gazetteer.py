@@ -141,7 +141,8 @@ def spelling_variants(name: str, *, dropped: bool = True) -> set[str]:
     folded = "".join(c for c in decomposed if not unicodedata.combining(c))
     variants = {nfc, folded}
     ascii_only = "".join(c for c in nfc if c.isascii())
-    if dropped and ascii_only.strip() and len(ascii_only) >= 4:
+    # only a letter dropped inside a word (Trkiye), not the initial (Åland → 'land')
+    if dropped and nfc[:1].isascii() and ascii_only.strip() and len(ascii_only) >= 4:
         variants.add(" ".join(ascii_only.split()))
     return variants
 

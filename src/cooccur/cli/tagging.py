@@ -120,6 +120,8 @@ def evaluate(
         entities = load_gazetteer(gazetteer)
         options = _options(ner, places_as_countries, [], no_name_rules)
         corpus = ev.load_corpus(articles, gold)
+        if split in ("train", "validation") and not fit:
+            corpus = corpus.filter(corpus["split"] == split)  # tag only what is scored
         _, rows = ev.run_tagger(
             corpus,
             entities,
