@@ -22,8 +22,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 REUTERS = (
     Path(__file__).resolve().parents[2]
@@ -60,6 +62,8 @@ class SentencePool:
 
 
 def load_pool(path: Path | None = None) -> SentencePool:
+    import numpy as np
+
     titles, leads, lengths = [], [], []
     body: dict[str, None] = {}
     with (path or reuters_path()).open(encoding="utf-8") as handle:
@@ -88,6 +92,8 @@ def load_pool(path: Path | None = None) -> SentencePool:
 
 def _articles(pool: SentencePool, stream: int, count: int, id_prefix: str) -> list[str]:
     """`count` JSON lines from random stream `stream` (same inputs, same bytes)."""
+    import numpy as np
+
     rng = np.random.default_rng([SEED, stream])
     n_body = pool.lengths[rng.integers(0, len(pool.lengths), count)]
     leads = rng.integers(0, len(pool.leads), count)
@@ -154,6 +160,7 @@ def synthetic_mentions(
     out: Path, n_docs: int, *, per_doc: int = 20, n_entities: int = 100_000, zipf: float = 1.05
 ) -> Path:
     """Parquet mentions table (doc_id, entity_id): per_doc draws per document, Zipf-skewed."""
+    import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -558,8 +558,14 @@ def bench_tagging(ctx: Context) -> None:
 
 def bench_pairs(ctx: Context) -> None:
     docs = ctx.args.pair_docs
-    ctx.log(f"synthetic mentions: {docs:,} docs × 20 …")
-    path = corpus.synthetic_mentions(ctx.out, docs)
+    made = ctx.task(
+        "generate",
+        {"out": str(ctx.out), "pair_docs": docs},
+        label=f"synthetic mentions: {docs:,} docs × 20 (made or reused)",
+    )
+    if made.returncode != 0:
+        raise RuntimeError(f"could not make the mentions table:\n{made.tail(20)}")
+    path = made.result["mentions"]
     args = {"mentions": str(path)}
     methods = [
         ("pairs_scipy", "(c) SciPy `triu(X.T @ X, 1)`"),
@@ -641,17 +647,17 @@ def bench_pairs(ctx: Context) -> None:
 
 def bench_scaled(ctx: Context) -> None:
     lines: list[str] = []
-    pool = None
     summary_rows = []
     for n in ctx.args.scaled:
-        ctx.log(f"scaled corpus: {n:,} articles …")
-        t0 = time.perf_counter()
-        if pool is None:
-            pool = corpus.load_pool()
-        folder = corpus.scaled_corpus(ctx.out, n, pool=pool)
-        extras = [corpus.extra_batch(ctx.out, k, pool=pool) for k in (0, 1)]
-        size = sum(p.stat().st_size for p in folder.iterdir())
-        gen = time.perf_counter() - t0
+        made = ctx.task(
+            "generate",
+            {"out": str(ctx.out), "scaled": n},
+            label=f"scaled corpus: {n:,} articles (made or reused)",
+        )
+        if made.returncode != 0:
+            raise RuntimeError(f"could not make the scaled corpus:\n{made.tail(20)}")
+        folder, size, gen = Path(made.result["folder"]), made.result["bytes"], made.wall_s
+        extras = [Path(e) for e in made.result["extras"]]
         work = ctx.out / f"scaled-{n}"
         db = work / "scaled.duckdb"
         stages = run_stages(

@@ -405,6 +405,35 @@ def report_pages(args: dict[str, Any]) -> dict[str, Any]:
     return {"pages": {p.name: {"bytes": p.stat().st_size, **timings[p.name]} for p in pages}}
 
 
+@task
+def generate(args: dict[str, Any]) -> dict[str, Any]:
+    """Make (or reuse) the scaled corpus, extra batches and mentions table, off the parent."""
+    import corpus
+
+    out, clock = Path(args["out"]), Clock()
+    made: dict[str, Any] = {}
+    with clock("total"):
+        pool = None
+        if args.get("scaled"):
+            pool = corpus.load_pool()
+            folder = corpus.scaled_corpus(out, args["scaled"], pool=pool)
+            made["folder"] = str(folder)
+            made["bytes"] = sum(p.stat().st_size for p in folder.iterdir())
+            made["parts"] = len(list(folder.iterdir()))
+            made["extras"] = [str(corpus.extra_batch(out, k, pool=pool)) for k in (0, 1)]
+        if args.get("pair_docs"):
+            made["mentions"] = str(corpus.synthetic_mentions(out, args["pair_docs"]))
+    return {"sections": clock.sections, **made}
+
+
+def _vm_hwm_mb() -> float | None:
+    """This process's own peak RSS (VmHWM), children excluded."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return None
+
+
 def main() -> None:
     name, raw = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "{}"
     if name not in TASKS:
@@ -413,6 +442,7 @@ def main() -> None:
     result = TASKS[name](args)
     result["process_s_before_exit"] = round(time.perf_counter() - START, 3)
     result["pid"] = os.getpid()
+    result["own_vm_hwm_mb"] = _vm_hwm_mb()
     print("@@result " + json.dumps(result, default=str), flush=True)
 
 
