@@ -258,18 +258,31 @@ def stage_table(done: dict[str, Measured], n_articles: int) -> list[str]:
 
 # --- benchmarks ---------------------------------------------------------------------------
 
-_BEGIN = re.compile(r"Beginning flow run '([^']+)' for flow 'cooccur-pipeline'")
+_BEGIN = re.compile(r"Beginning (?:sub)?flow run '([^']+)' for flow '([^']+)'")
+_FINISHED = re.compile(r"Flow run '([^']+)' - Finished")
 
 
-def _cli_phases(m: Measured) -> dict[str, float | None]:
-    """When Prefect was ready (top flow began) and when the top flow finished."""
-    began = finished = run_name = None
+def _cli_phases(m: Measured) -> dict[str, Any]:
+    """From the time-stamped log: when each flow run began and finished (s since start)."""
+    names: dict[str, str] = {}
+    began: dict[str, float] = {}
+    finished: dict[str, float] = {}
     for t, text in m.lines:
-        if began is None and (match := _BEGIN.search(text)):
-            began, run_name = t, match.group(1)
-        elif run_name and f"Flow run '{run_name}' - Finished" in text:
-            finished = t
-    return {"flow_began_s": began, "flow_finished_s": finished}
+        if match := _BEGIN.search(text):
+            names[match.group(1)] = match.group(2)
+            began.setdefault(match.group(2), t)
+        elif (match := _FINISHED.search(text)) and match.group(1) in names:
+            finished[names[match.group(1)]] = t
+    top = "cooccur-pipeline"
+    return {
+        "flow_began_s": began.get(top),
+        "flow_finished_s": finished.get(top),
+        "subflows_s": {
+            flow: finished[flow] - began[flow]
+            for flow in ("ingest", "tag", "cooccur", "report")
+            if flow in began and flow in finished
+        },
+    }
 
 
 def cli_run(
@@ -396,6 +409,31 @@ def bench_reuters(ctx: Context) -> None:
         f"{_s(_sec(noop, 'first_flow_run'))} s, "
         f"a second flow run {_s(_sec(noop, 'second_flow_run'))} s; "
         f"process wall {_s(noop.wall_s)} s, peak RSS {_s(noop.peak_rss_mb, 0)} MB.",
+        "",
+        "Per stage, the library call (own process) beside the same stage as a Prefect sub-flow "
+        "inside `cooccur run` (fresh home; from its `Beginning subflow run` to its `Finished` "
+        "log line):",
+        "",
+        _row("stage", "library call s", "sub-flow in `cooccur run` s", "difference s"),
+        _row("---", "---", "---", "---"),
+        *(
+            _row(
+                stage,
+                _s(_sec(stages[stage], STAGE_CALL[stage])),
+                _s(cold_ph["subflows_s"].get(flow)),
+                _s(
+                    None
+                    if flow not in cold_ph["subflows_s"]
+                    else cold_ph["subflows_s"][flow] - (_sec(stages[stage], STAGE_CALL[stage]) or 0)
+                ),
+            )
+            for stage, flow in (
+                ("ingest", "ingest"),
+                ("tag", "tag"),
+                ("counts", "cooccur"),
+                ("report", "report"),
+            )
+        ),
         "",
         "*Prefect ready at* = when the log line `Beginning flow run … 'cooccur-pipeline'` arrived "
         "(interpreter start, imports, temporary server start, flow-run creation). *Top flow ran* "
@@ -560,7 +598,12 @@ def bench_pairs(ctx: Context) -> None:
     docs = ctx.args.pair_docs
     made = ctx.task(
         "generate",
-        {"out": str(ctx.out), "pair_docs": docs},
+        {
+            "out": str(ctx.out),
+            "pair_docs": docs,
+            "n_entities": ctx.args.pair_entities,
+            "zipf": ctx.args.pair_zipf,
+        },
         label=f"synthetic mentions: {docs:,} docs × 20 (made or reused)",
     )
     if made.returncode != 0:
@@ -578,8 +621,10 @@ def bench_pairs(ctx: Context) -> None:
     base = done["pairs_scipy"]
     lines = [
         f"Synthetic mentions: {docs:,} documents × 20 draws = {docs * 20:,} mention rows "
-        "(duplicates within a document kept), 100,000 entities, Zipf-like popularity "
-        "(p ∝ rank^−1.05). Time counted from the mentions in memory to the pair table.",
+        f"(duplicates within a document kept), {ctx.args.pair_entities:,} entities, Zipf-like "
+        f"popularity (p ∝ rank^−{ctx.args.pair_zipf:g}). Time counted from the mentions in "
+        "memory to the pair table; peak RSS includes the mentions loaded from Parquet. Memory "
+        "follows the number of distinct pairs (less skew, more pairs).",
         "",
         _row(
             "method",
@@ -921,6 +966,18 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         help="documents in the synthetic mentions table "
         "(20 mentions each; default 1,000,000 = 20M mentions)",
+    )
+    parser.add_argument(
+        "--pair-entities",
+        type=int,
+        default=100_000,
+        help="entities in the synthetic mentions table (default 100,000)",
+    )
+    parser.add_argument(
+        "--pair-zipf",
+        type=float,
+        default=1.05,
+        help="Zipf exponent of entity popularity (default 1.05)",
     )
     parser.add_argument(
         "--spacy-articles", type=int, default=500, help="articles for baseline (a) (default 500)"

@@ -422,7 +422,8 @@ def generate(args: dict[str, Any]) -> dict[str, Any]:
             made["parts"] = len(list(folder.iterdir()))
             made["extras"] = [str(corpus.extra_batch(out, k, pool=pool)) for k in (0, 1)]
         if args.get("pair_docs"):
-            made["mentions"] = str(corpus.synthetic_mentions(out, args["pair_docs"]))
+            options = {k: args[k] for k in ("n_entities", "zipf") if args.get(k) is not None}
+            made["mentions"] = str(corpus.synthetic_mentions(out, args["pair_docs"], **options))
     return {"sections": clock.sections, **made}
 
 
