@@ -1,7 +1,7 @@
 -- Turns GDELT's pre-extracted entities into cooccur's: one `entities` row per new person,
 -- organisation or country key, one `mentions` row per GDELT mention (sentence 0, span =
 -- GDELT's offset, surface = the name), one `tagged_articles` row per GDELT article —
--- for GDELT articles not tagged yet. Themes are not entities and are skipped here.
+-- for GDELT articles not tagged yet. GKG themes are not entities: they become `themes` rows.
 
 create or replace temp table gkg_pending as
 select g.article_id,
@@ -31,6 +31,19 @@ insert into mentions (article_id, entity_id, sentence_id, start_char, end_char, 
 select p.article_id, e.entity_id, 0, p.char_offset, p.char_offset, p.name
 from gkg_pending as p
 join entities as e using (key);
+
+-- GKG themes become cooccur themes for the whole article (sentence_id null): a GKG theme
+-- maps when a token sequence of the map is one of its parts (`MILITARY` in
+-- `TAX_MILITARY_TITLE`). Input: gkg_theme_map(gkg_token, theme) from data/gkg_themes.csv.
+insert into themes (article_id, sentence_id, theme, n_hits, keywords)
+select g.article_id, null, m.theme, count(*), string_agg(distinct g.name, ', ' order by g.name)
+from gkg_entities as g
+join articles as a using (article_id)
+join gkg_theme_map as m on position('_' || m.gkg_token || '_' in '_' || g.name || '_') > 0
+where a.source = 'gdelt'
+  and g.kind = 'theme'
+  and g.article_id not in (select article_id from tagged_articles)
+group by g.article_id, m.theme;
 
 insert into tagged_articles (article_id)
 select article_id

@@ -168,3 +168,16 @@ def test_every_country_code_in_the_samples_is_mapped() -> None:
                     seen.add(parts[2])
     assert len(seen) > 60
     assert {code for code in seen if not table.get(code, (None,))[0]} == set()
+
+
+def test_gkg_themes_become_article_themes(gdelt_db: Path) -> None:
+    # GKG writes MILITARY, ARMEDCONFLICT, TAX_MILITARY_TITLE…; cooccur calls that defense
+    with Store(gdelt_db, read_only=True) as store:
+        military = store.scalar(
+            "select count(distinct article_id) from gkg_entities where kind = 'theme' "
+            "and (name like '%MILITARY%' or name like '%ARMEDCONFLICT%')"
+        )
+        defense = store.query("select article_id, sentence_id from themes where theme = 'defense'")
+    assert military > 0
+    assert defense["article_id"].n_unique() >= military  # ARMS, WEAPONS… map there too
+    assert defense["sentence_id"].null_count() == defense.height  # whole-article themes

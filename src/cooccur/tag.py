@@ -18,6 +18,7 @@ import polars as pl
 from cooccur.gazetteer import Gazetteer
 from cooccur.ner import NameFinder, RuleFinder, SpacyFinder
 from cooccur.salience import SalienceModel, article_entities
+from cooccur.settings import DATA_DIR
 from cooccur.store import Store
 from cooccur.tagger import Tagger, tag_articles
 from cooccur.themes import ThemeTagger
@@ -151,11 +152,17 @@ PENDING_SQL = "select article_id, title, text, published_at " + _PENDING + " ord
 PENDING_COUNT_SQL = "select count(*) " + _PENDING
 
 
+def gkg_theme_map() -> pl.DataFrame:
+    """GDELT theme tokens and the cooccur theme each stands for (`MILITARY` → defense)."""
+    schema = {"gkg_token": pl.String, "theme": pl.String}
+    return pl.read_csv(DATA_DIR / "gkg_themes.csv", schema=schema)
+
+
 def prepare(store: Store, context: TagContext) -> bool:
     """Sync entities, take in GDELT's own mentions; True if every article must be re-tagged."""
     retagged = sync_entities(store, context.gazetteer, context.version)
     with store.transaction():
-        store.run("gkg_mentions")
+        store.run_with("gkg_mentions", gkg_theme_map=gkg_theme_map())
     return retagged
 
 
