@@ -99,7 +99,7 @@ from cooccur.tag import tag_pending
 from cooccur import shards
 
 args = json.loads(sys.argv[1])
-cooccur.ingest.BATCH_BYTES = 1  # one file per ingest batch
+cooccur.ingest._Batch.full = lambda self: bool(self.sources)  # one file per ingest batch
 with Store(args["db"]) as store:
     cooccur.ingest.ingest_paths(store, [Path(p) for p in args["sources"]])
     if args.get("sharded"):

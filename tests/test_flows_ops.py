@@ -53,11 +53,13 @@ def test_a_run_is_recorded_and_publishes_its_summary(
 
     summary = Artifact.get("cooccur-run-summary")
     assert summary is not None and run_id in summary.data
-    assert "| articles new | 1 |" in summary.data and "| Italy | Turkey | 1 |" in summary.data
+    assert "| articles new | 1 |" in summary.data
+    # one article: every pair it names ties at 1 (the seed names people and places too)
     assert (reports / "index.html").resolve().as_uri() in summary.data
     table = Artifact.get("cooccur-top-pairs")
     rows = json.loads(table.data)
-    assert {"name_a": "Italy", "name_b": "Turkey", "articles": 1} in rows
+    assert rows and {r["articles"] for r in rows} == {1}
+    assert f"| {rows[0]['name_a']} | {rows[0]['name_b']} | 1 |" in summary.data
 
 
 @pytest.mark.slow

@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from cooccur.settings import SQL_DIR, load_sql
-from cooccur.store import Store
+from cooccur.store import Store, fault_point
 from cooccur.tone import fill_sentence_tone
 
 BUCKETS = ("day", "week", "month", "quarter", "year", "all")
@@ -134,6 +134,7 @@ def run_script(store: Store, name: str, params: Mapping[str, Any] | None = None)
     for statement in _statements(load_sql(name)):
         used = {p: (params or {})[p] for p in dict.fromkeys(_PARAM.findall(statement))}
         store.con.execute(statement, used or None).fetchall()
+    fault_point(name)
 
 
 def _statements(sql: str) -> list[str]:

@@ -195,7 +195,7 @@ class Store:
     def run(self, name: str) -> None:
         """Run the statements of `sql/<name>.sql` (no parameters)."""
         self.execute(load_sql(name))
-        _fault_point(name)
+        fault_point(name)
 
     def execute_file(self, name: str, params: dict[str, Any]) -> None:
         """Run the one statement of `sql/<name>.sql` with values bound as parameters."""
@@ -268,7 +268,7 @@ _FAULT_STAGES = {"ingest": "ingest", "tag": "write_tags", "cooccur": "cooccurren
 _fault_counts: dict[str, int] = {}
 
 
-def _fault_point(sql_name: str) -> None:
+def fault_point(sql_name: str) -> None:
     spec = os.environ.get("COOCCUR_TEST_KILL_AT")
     if not spec:
         return
