@@ -34,6 +34,28 @@ DATA_TABLES = [
 ]
 
 
+# cooccurrence with each pair named by its entity keys, lower key first (ids depend on the
+# order entities were met; the orientation entity_a < entity_b follows the ids)
+PAIRS_BY_KEY = """
+select c.* exclude (flip, ka_key, kb_key) replace (
+           case when flip then c.name_b else c.name_a end as name_a,
+           case when flip then c.name_a else c.name_b end as name_b,
+           case when flip then c.n_b else c.n_a end as n_a,
+           case when flip then c.n_a else c.n_b end as n_b,
+           case when flip then c.kind_b else c.kind_a end as kind_a,
+           case when flip then c.kind_a else c.kind_b end as kind_b),
+       case when flip then kb_key else ka_key end as key_a,
+       case when flip then ka_key else kb_key end as key_b
+from (
+    select t.*, ka.key as ka_key, kb.key as kb_key,
+           ka.key > kb.key and t.context <> 'window_ordered' as flip
+    from cooccurrence as t
+    join entities as ka on ka.entity_id = t.entity_a
+    join entities as kb on kb.entity_id = t.entity_b
+) as c
+"""
+
+
 def snapshot(db: Path, tables: list[str] = DATA_TABLES, *, clocks: bool = False) -> dict:
     """Every row of `tables`, sorted; without write-time columns unless `clocks`."""
     out = {}
@@ -57,6 +79,10 @@ def snapshot(db: Path, tables: list[str] = DATA_TABLES, *, clocks: bool = False)
                     f"(select t.*, e.key as entity_key from {source} as t "
                     "join entities as e using (entity_id))"
                 )
+            if table == "cooccurrence":  # pairs by key, the lower key first
+                drop += ["entity_a", "entity_b"]
+                exclude = f" exclude ({', '.join(map(quote_identifier, drop))})"
+                source = f"({PAIRS_BY_KEY})"
             out[table] = store.query(f"select *{exclude} from {source} order by all")
     return out
 

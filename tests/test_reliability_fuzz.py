@@ -65,7 +65,7 @@ def test_pair_counts_keep_their_invariants(gazetteer, corpus, batch_size) -> Non
             ids = dict(store.query("select name, entity_id from entities").rows())
             rows = store.query(
                 "select bucket_start::varchar as month, context, entity_a, entity_b, "
-                "n, n_a, n_b, n_contexts from cooccurrence"
+                "n, n_a, n_b, n_contexts from cooccurrence where bucket = 'month'"
             ).rows(named=True)
             sentence_pairs = dict(
                 store.query(
