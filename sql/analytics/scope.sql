@@ -51,4 +51,4 @@ where ($kinds::varchar[] is null or list_contains($kinds::varchar[], e.kind))
 create or replace temp table unit_entities (grp integer, unit bigint, entity_id integer);
 create or replace temp table group_totals (grp integer, n_contexts bigint);
 create or replace temp table group_marginals (grp integer, entity_id integer, n bigint);
-create or replace temp table pair_counts (grp integer, entity_a integer, entity_b integer, n bigint);
+create or replace temp table pair_counts (grp integer, entity_a integer, entity_b integer, n integer);

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -24,9 +24,12 @@ from cooccur.tone import fill_sentence_tone
 BUCKETS = ("day", "week", "month", "quarter", "year", "all")
 CONTEXTS = ("document", "paragraph", "sentence", "window")
 UNIT_CONTEXTS = ("document", "paragraph", "sentence")
-# Pair instances (contexts × pairs in them) one kernel query aggregates at most: bounds the
-# hash table, hence peak memory, on large counts.
-PARTITION_PAIRS = 40_000_000
+# The pair kernel's hash table holds one partition's pairs: a group (bucket × context) with
+# more pair instances than PART_MIN is split by ranges of its first entity into up to
+# PARTS parts, or more if a part would still exceed PART_MAX (peak memory follows it).
+PART_MIN = 5_000_000
+PART_MAX = 25_000_000
+PARTS = 8
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
@@ -116,7 +119,6 @@ class CountSummary:
     sentences_scored: int = 0
     cooccurrence_rows: int = 0
     entity_frequency_rows: int = 0
-    changed: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -296,26 +298,27 @@ def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
     run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
-def _partitions(store: Store, limit: int = PARTITION_PAIRS) -> list[dict[str, int]]:
-    """Split the kernel's work into parts of at most about `limit` pair instances: runs of
-    whole groups, and a group larger than that by ranges of its first entity."""
+def _partitions(store: Store) -> list[dict[str, int]]:
+    """Split the kernel's work into parts: runs of whole groups of up to PART_MAX pair
+    instances, and a group larger than PART_MIN by ranges of its first entity."""
     sizes = store.query(load_sql("analytics/partition_sizes")).rows()
     parts: list[dict[str, int]] = []
     whole = {"entity_lo": -(2**31), "entity_hi": 2**31 - 1}
     run_start, run_total = None, 0
     for grp, instances in sizes:
-        if instances > limit:
+        if instances > PART_MIN:
             if run_start is not None:
                 parts.append({"grp_lo": run_start, "grp_hi": grp - 1} | whole)
                 run_start, run_total = None, 0
+            n_parts = max(min(PARTS, -(-instances // PART_MIN)), -(-instances // PART_MAX))
             cuts = store.query(
-                load_sql("analytics/partition_cuts"), {"grp": grp, "parts": -(-instances // limit)}
+                load_sql("analytics/partition_cuts"), {"grp": grp, "parts": n_parts}
             )["cut"].to_list()
             bounds = [whole["entity_lo"], *cuts, whole["entity_hi"]]
             for lo, hi in zip(bounds, bounds[1:], strict=False):
                 parts.append({"grp_lo": grp, "grp_hi": grp, "entity_lo": lo, "entity_hi": hi})
             continue
-        if run_start is not None and run_total + instances > limit:
+        if run_start is not None and run_total + instances > PART_MAX:
             parts.append({"grp_lo": run_start, "grp_hi": grp - 1} | whole)
             run_start, run_total = None, 0
         if run_start is None:
