@@ -285,3 +285,23 @@ def test_every_link_leads_to_a_page_and_anchor_that_exist(hostile_site: list[Pat
             assert path.exists(), f"{page.name} links to missing {target}"
             if anchor:
                 assert f'id="{anchor}"' in path.read_text(encoding="utf-8"), f"{page.name}: {link}"
+
+
+def test_vega_bundle_is_built_once_and_reused_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cooccur.report import html as report_html
+
+    monkeypatch.setenv("COOCCUR_CACHE_DIR", str(tmp_path / "cache"))
+    report_html._vega_bundle.cache_clear()
+    try:
+        page = render_page("t", [], nav={})
+        cached = report_html.bundle_cache_path()
+        assert cached.parent == tmp_path / "cache" and cached.stat().st_size > 500_000
+        assert cached.read_text(encoding="utf-8") in page
+        # a later process reads the file instead of asking vl-convert again
+        cached.write_text("/* cached vega */", encoding="utf-8")
+        report_html._vega_bundle.cache_clear()
+        assert "/* cached vega */" in render_page("t", [], nav={})
+    finally:
+        report_html._vega_bundle.cache_clear()

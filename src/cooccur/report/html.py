@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import html
 import json
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -56,12 +58,41 @@ class Section:
     warnings: tuple[str, ...] = ()  # what the user asked for but this database cannot show
 
 
+def bundle_cache_path() -> Path:
+    """Where the Vega bundle is kept between runs: building it takes vl-convert ≈ 4 s, more
+    than the rest of a report. Keyed by the versions, so an upgrade builds a new one."""
+    root = os.environ.get("COOCCUR_CACHE_DIR") or Path(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "cooccur"
+    )
+    name = f"vega-bundle-{vl_convert.__version__}-{vl_version_for_vl_convert()}.js"
+    return Path(root, name)
+
+
 @cache
 def _vega_bundle() -> str:
-    bundle = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+    path = bundle_cache_path()
+    try:
+        bundle = path.read_text(encoding="utf-8")
+    except OSError:
+        bundle = vl_convert.javascript_bundle(vl_version=vl_version_for_vl_convert())
+        _write_atomically(path, bundle)
     if "</script" in bundle.lower():
         raise RuntimeError("the Vega bundle cannot be inlined safely (contains </script)")
     return bundle
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """A cache write that a concurrent run or a crash cannot leave half-written; a
+    read-only cache folder only costs the rebuild next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
+        ) as handle:
+            handle.write(text)
+        os.replace(handle.name, path)
+    except OSError:
+        pass
 
 
 def script_json(value: object) -> str:
