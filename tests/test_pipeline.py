@@ -75,3 +75,43 @@ def test_cooccur_command_runs_on_the_bundled_examples(tmp_path: Path) -> None:
         check=True,
     )
     assert "│ 20 │" in query.stdout  # the 20 example articles
+
+
+@pytest.mark.slow
+def test_cooccur_run_takes_urls_of_feeds_and_article_files(
+    prefect_harness: None, tmp_path: Path
+) -> None:
+    import http.server
+    import threading
+    from functools import partial
+
+    from typer.testing import CliRunner
+
+    from cooccur.cli import app
+
+    www = tmp_path / "www"
+    www.mkdir()
+    (www / "news.jsonl").write_text(
+        '{"id": "u1", "date": "2025-04-08", "title": "Italy and Turkey", '
+        '"text": "Italy and Turkey signed a defence deal in Ankara."}\n',
+        encoding="utf-8",
+    )
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    db = tmp_path / "db.duckdb"
+    try:
+        result = CliRunner().invoke(
+            app,
+            ["run", f"{base}/news.jsonl", "--db", str(db), "--reports", str(tmp_path / "r")],
+        )
+        missing = CliRunner().invoke(app, ["run", str(tmp_path / "nothing.jsonl"), "--db", str(db)])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    with Store(db, read_only=True) as store:
+        assert store.scalar("select count(*) from articles") == 1
+        assert store.scalar("select count(*) from mentions") >= 2
+    assert missing.exit_code == 2 and "input not found" in missing.output

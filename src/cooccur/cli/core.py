@@ -33,9 +33,10 @@ from cooccur.store import DatabaseBusy, Store, writer_lock
 @app.command()
 def run(
     sources: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Argument(
-            help="Files or folders of articles (README: Input formats). Default: examples."
+            help="Files, folders, or http(s) URLs of article files, feeds or pages "
+            "(README: Input formats). Default: the bundled examples."
         ),
     ] = None,
     db: DbOption = DEFAULT_DB,
@@ -67,8 +68,10 @@ def run(
 
     Example: cooccur run ../shared/data/seed/ --db data/cooccur.duckdb --pair Italy Turkey
     """
-    inputs = sources or [EXAMPLES_DIR / "articles"]
-    missing = [str(p) for p in inputs if not p.exists()]
+    from cooccur.fetch import is_url
+
+    inputs = sources or [str(EXAMPLES_DIR / "articles")]
+    missing = [p for p in inputs if not is_url(p) and not Path(p).exists()]
     if missing:
         fail(f"input not found: {', '.join(missing)}", 2)
     from cooccur.counts import AnalyticsConfig, SettingsError
@@ -88,7 +91,7 @@ def run(
 
     try:
         result = pipeline(
-            [str(p) for p in inputs],
+            inputs,
             str(db),
             str(reports),
             pair_or_none(pair),
