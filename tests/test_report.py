@@ -62,9 +62,12 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_site(hostile_db: Path, tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The report of the hostile database for Italy and Turkey, built once for this module."""
+    """The report of the hostile database for Italy and Turkey, built once for this module,
+    every chart checked against the Vega-Lite schema."""
     with Store(hostile_db, read_only=True) as store:
-        return build_report(store, tmp_path_factory.mktemp("site"), pair=("italy", "TURKEY"))
+        return build_report(
+            store, tmp_path_factory.mktemp("site"), pair=("italy", "TURKEY"), validate_specs=True
+        )
 
 
 def embedded_specs(page: str) -> list[dict]:

@@ -7,6 +7,8 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
+from altair.utils import schemapi
+
 from cooccur.report import charts
 from cooccur.report.data import ReportData, ReportInputError
 from cooccur.report.html import Section, export_images, summary_table
@@ -55,12 +57,31 @@ def build_report(
     png: bool = False,
     svg: bool = False,
     warn: Callable[[str], object] | None = None,
+    validate_specs: bool = False,
 ) -> list[Path]:
     """Write the report pages (and PNG/SVG exports if asked); returns the pages, index first.
 
     What was asked for but cannot be shown (a theme without a `themes` table, a bucket or
-    measure not stored) is said on every page and passed to `warn`.
+    measure not stored) is said on every page and passed to `warn`. `validate_specs` checks
+    every chart against the Vega-Lite JSON schema, as Altair does by default: the tests do;
+    a run does not, as it costs more than the rest of the report.
     """
+    with schemapi.debug_mode(validate_specs):
+        return _build_report(store, out_dir, pair, entities, theme, bucket, measure, png, svg, warn)
+
+
+def _build_report(
+    store: Store,
+    out_dir: Path,
+    pair: tuple[str, str] | None,
+    entities: tuple[str, ...],
+    theme: str | None,
+    bucket: str | None,
+    measure: str,
+    png: bool,
+    svg: bool,
+    warn: Callable[[str], object] | None,
+) -> list[Path]:
     data = ReportData.open(store, bucket=bucket, measure=measure, theme=theme)
     for note in data.notes:
         if warn:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import altair as alt
 import vl_convert
+from altair.utils import schemapi
 from altair.utils._importers import vl_version_for_vl_convert
 
 _STYLE = """
@@ -131,7 +132,7 @@ def render_page(
         parts.extend(f'<p class="warning">{html.escape(w)}</p>' for w in section.warnings)
         if section.chart is not None:
             parts.append(f'<div class="chart" id="chart-{index}"></div>')
-            specs.append((f"#chart-{index}", section.chart.to_dict()))
+            specs.append((f"#chart-{index}", section.chart.to_dict(validate=schemapi.DEBUG_MODE)))
         parts.append(section.html_body)
         parts.append("</section>")
     embed = script_json({"actions": False})
@@ -170,7 +171,7 @@ def export_images(path: Path, sections: list[Section], *, png: bool, svg: bool) 
     version = vl_version_for_vl_convert()
     for number, chart in enumerate(charts, start=1):
         stem = path.stem if number == 1 else f"{path.stem}-{number}"
-        spec = chart.to_dict()
+        spec = chart.to_dict(validate=schemapi.DEBUG_MODE)
         if png:
             target = path.with_name(f"{stem}.png")
             target.write_bytes(vl_convert.vegalite_to_png(spec, vl_version=version, scale=2))
