@@ -42,7 +42,10 @@ _TITLE_WORDS = (
     "Cardinal Ayatollah Gen. Admiral Adm. Colonel Col. Chairman Chairwoman "
     "Executive CEO Director Ambassador Envoy Spokesman Spokeswoman Commissioner Judge "
     "Justice Mr. Mrs. Ms. Dr. Mr Mrs Dr counterpart leader president premier minister "
-    "chairman chairwoman spokesman spokeswoman secretary ambassador governor senator envoy"
+    "chairman chairwoman spokesman spokeswoman secretary ambassador governor senator envoy "
+    "Undersecretary Treasurer Officer Speaker Emir Sir Lord Dame Rabbi Bishop Archbishop "
+    "Professor Prof. Lt. Capt. Captain Sgt. Marshal Lawmaker Economist Analyst "
+    "analyst economist official lawmaker negotiator diplomat undersecretary treasurer"
 ).split()
 _NAME_WORD = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]{2,}(?:[-'’][A-Z]+)?|[A-Z]\.)"
 _PARTICLE = r"(?:van|von|de|der|da|di|del|al|bin|ibn|le|la)(?= [A-Z])"
@@ -50,6 +53,43 @@ _NAME_AFTER = re.compile(
     r",? (?:of (?:the )?[A-Z][a-z]+(?: (?:and )?[A-Z][a-z]+){0,2},? )?"
     rf"(?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|{_PARTICLE})){{0,3}})"
 )
+_TITLE_SET = frozenset(w.lower() for w in _TITLE_WORDS) | {
+    *"vice deputy chief general state investor democrat republican".split()
+}
+# `John Smith, an analyst at …`, `Yasar Guler, Turkey's defence minister, …`: a name, a
+# comma, then a role within a few words
+_ROLE_AFTER = re.compile(
+    r", (?:(?:a|an|the|its|his|her|their|[A-Z][\w'’.-]*(?:'s|’s)?) ){0,3}"
+    r"(?i:senior |chief |deputy |vice |former |acting |managing |executive |general )?"
+    r"(?i:president|chairman|chairwoman|chief|director|minister|secretary|spokesman|"
+    r"spokeswoman|analyst|economist|official|governor|ambassador|leader|head|general|"
+    r"manager|partner|professor|adviser|advisor|lawmaker|senator|envoy|negotiator|"
+    r"undersecretary|treasurer|commissioner|executive|founder|owner|mayor|premier)\b"
+)
+# a person who speaks: `John Smith said`, `Papantoniou told reporters` (two words at least,
+# so a company's one-word name is not taken for a person)
+_SPEECH = re.compile(r" (?:said|says|told|added|stated|declared|warned|noted)\b")
+_NAME_BEFORE_SPEECH = re.compile(
+    rf"(?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|{_PARTICLE})){{1,3}})$"
+)
+_SUFFIX_WORDS = (
+    "Corp Corporation Inc Incorporated Co Cos Company Ltd Limited Plc PLC plc LLC AG SA "
+    "S.A. NV N.V. BV GmbH SpA S.p.A. Bhd Berhad KK K.K. AB ASA Oyj Group Holdings "
+    "Technologies Industries Airlines Airways"
+).split()
+# last words of organisations, places and things that also stand before `said`
+_NOT_PERSON_END = frozenset(
+    (
+        "Bank Banks Corp Co Inc Ltd Group Department Ministry Board Council Association "
+        "Exchange Commission Committee Agency Office Union Party Fund Reserve Service "
+        "Authority University Institute Administration Court House Senate Congress Times "
+        "Journal News Post Motors Airlines Industries Resources Energy Oil Petroleum "
+        "Securities Investments Partners Trust Capital Holdings Systems Technologies "
+        "Electric Steel Chemical Foods Airways Government Parliament Police Army Navy "
+        "Street Report Statement Survey Index Market Markets Organisation Organization "
+        "Federation Foundation Centre Center League Club Church Times Press Radio Television"
+    ).split()
+) | frozenset(_SUFFIX_WORDS)
 # words that are capitalised in titles or after a full stop but never part of a name
 _NOT_NAME = frozenset(
     (
@@ -59,11 +99,6 @@ _NOT_NAME = frozenset(
         "July August September October November December Said Says Also Who Which When"
     ).split()
 )
-_SUFFIX_WORDS = (
-    "Corp Corporation Inc Incorporated Co Cos Company Ltd Limited Plc PLC plc LLC AG SA "
-    "S.A. NV N.V. BV GmbH SpA S.p.A. Bhd Berhad KK K.K. AB ASA Oyj Group Holdings "
-    "Technologies Industries Airlines Airways"
-).split()
 _NAME_BEFORE = re.compile(
     r"(?P<name>(?:[A-Z][\w&'’.-]*|[0-9][\w-]*)(?: (?:[A-Z][\w&'’.-]*|and|&|of|de)){0,4}?)"
     r"(?: and| &)? $"
@@ -113,10 +148,24 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (words[0][0], end) if end > words[0][0] else None
 
 
+def _named_alone(text: str, name: str, at: int) -> bool:
+    """Whether the last word of `name` also stands alone elsewhere in the text, as a
+    person's surname does ('John Smith said … Smith added') and a company's last word
+    rarely does ('Salomon Brothers said')."""
+    surname = name.split()[-1]
+    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
+        if at <= match.start() < at + len(name):
+            continue
+        before = text[max(0, match.start() - 30) : match.start()].split()
+        if not before or not before[-1][:1].isupper() or before[-1].endswith((".", ",")):
+            return True
+    return False
+
+
 class RuleFinder:
     """Titles before names, suffixes after companies: cheap, no model, English news."""
 
-    version = "rules-2"
+    version = "rules-3"
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
@@ -129,6 +178,14 @@ class RuleFinder:
                 not text[trimmed[0] : trimmed[1]].isupper() or " " in text[trimmed[0] : trimmed[1]]
             ):
                 spans.append(Span(*trimmed, "person", "rule"))  # not 'EC', but 'YASAR GULER'
+        for speech in _SPEECH.finditer(text):
+            match = _NAME_BEFORE_SPEECH.search(text, max(0, speech.start() - 60), speech.start())
+            if match is not None and _named_alone(text, match.group("name"), match.start()):
+                self._add_person(text, match.start("name"), match.end("name"), spans)
+        for role in _ROLE_AFTER.finditer(text):
+            match = _NAME_BEFORE_SPEECH.search(text, max(0, role.start() - 60), role.start())
+            if match is not None:
+                self._add_person(text, match.start("name"), match.end("name"), spans)
         for start, _ in _whole_words(_SUFFIX_AUTOMATON, text):
             if start == 0 or text[start - 1] != " ":
                 continue
@@ -140,6 +197,28 @@ class RuleFinder:
             if trimmed:
                 spans.append(Span(*trimmed, "org", "rule"))
         return spans
+
+    @staticmethod
+    def _add_person(text: str, start: int, end: int, spans: list[Span]) -> None:
+        """A capitalised run of two or more words that ends like a name, not like an
+        organisation ('Bank', 'Ministry') or a headline in capitals."""
+        if start > 0 and text[start - 1] not in " \n\t\"'(“‘":
+            return  # cut mid-word ('U.S. Treasury …'): not the start of a name
+        trimmed = _trim_name(text, start, end)
+        if trimmed is None:
+            return
+        words = list(re.finditer(r"\S+", text[trimmed[0] : trimmed[1]]))
+        titles = [i for i, w in enumerate(words) if w.group().lower() in _TITLE_SET]
+        if titles:  # 'Economics Minister Martin Bangemann': the name is after the title
+            words = words[titles[-1] + 1 :]
+        names = [w.group() for w in words]
+        if len(names) < 2 or names[-1] in _NOT_PERSON_END or all(w.isupper() for w in names):
+            return
+        if any(w.endswith(("'s", "’s")) for w in names):
+            return  # "Hutton's Phillippi": an analyst of a firm, name unsure
+        spans.append(
+            Span(trimmed[0] + words[0].start(), trimmed[0] + words[-1].end(), "person", "rule")
+        )
 
     def find_batch(self, texts: list[str]) -> list[list[Span]]:
         return [self.find(text) if text else [] for text in texts]
