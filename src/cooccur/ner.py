@@ -69,9 +69,30 @@ _ROLE_AFTER = re.compile(
 # a person who speaks: `John Smith said`, `Papantoniou told reporters` (two words at least,
 # so a company's one-word name is not taken for a person)
 _SPEECH = re.compile(r" (?:said|says|told|added|stated|declared|warned|noted)\b")
-_NAME_BEFORE_SPEECH = re.compile(
-    rf"(?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|{_PARTICLE})){{1,3}})$"
-)
+_NAME_TOKEN = re.compile(_NAME_WORD)
+_PARTICLES = frozenset("van von de der da di del al bin ibn le la".split())
+
+
+def _name_before(text: str, end: int) -> tuple[int, int] | None:
+    """The run of two to four name words that ends at `end` ('… Economy Undersecretary
+    Yannos Papantoniou' before ' said'), walking back word by word."""
+    start, words = end, 0
+    while words < 4:
+        space = text.rfind(" ", max(0, start - 40), start - 1)
+        word = text[space + 1 : start - 1 if words else start]
+        if _NAME_TOKEN.fullmatch(word):
+            start, words = space + 1, words + 1
+        elif word in _PARTICLES and words:
+            start = space + 1
+        else:
+            break
+        if space < 0:
+            break
+    while text[start : start + 3].split(" ")[0] in _PARTICLES:  # never begins with 'de'
+        start = text.index(" ", start) + 1
+    return (start, end) if words >= 2 else None
+
+
 _SUFFIX_WORDS = (
     "Corp Corporation Inc Incorporated Co Cos Company Ltd Limited Plc PLC plc LLC AG SA "
     "S.A. NV N.V. BV GmbH SpA S.p.A. Bhd Berhad KK K.K. AB ASA Oyj Group Holdings "
@@ -153,13 +174,38 @@ def _named_alone(text: str, name: str, at: int) -> bool:
     person's surname does ('John Smith said … Smith added') and a company's last word
     rarely does ('Salomon Brothers said')."""
     surname = name.split()[-1]
-    for match in re.finditer(rf"\b{re.escape(surname)}\b", text):
-        if at <= match.start() < at + len(name):
-            continue
-        before = text[max(0, match.start() - 30) : match.start()].split()
-        if not before or not before[-1][:1].isupper() or before[-1].endswith((".", ",")):
-            return True
+    found = text.find(surname)
+    while found >= 0:
+        end = found + len(surname)
+        whole = (found == 0 or not text[found - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        )
+        if whole and not at <= found < at + len(name):
+            before = text[max(0, found - 30) : found].split()
+            if not before or not before[-1][:1].isupper() or before[-1].endswith((".", ",")):
+                return True
+        found = text.find(surname, end)
     return False
+
+
+def _person(text: str, start: int, end: int) -> Span | None:
+    """A capitalised run of two or more words that ends like a name, not like an
+    organisation ('Bank', 'Ministry') or a headline in capitals."""
+    if start > 0 and text[start - 1] not in " \n\t\"'(“‘":
+        return None  # cut mid-word ('U.S. Treasury …'): not the start of a name
+    trimmed = _trim_name(text, start, end)
+    if trimmed is None:
+        return None
+    words = list(re.finditer(r"\S+", text[trimmed[0] : trimmed[1]]))
+    titles = [i for i, w in enumerate(words) if w.group().lower() in _TITLE_SET]
+    if titles:  # 'Economics Minister Martin Bangemann': the name is after the title
+        words = words[titles[-1] + 1 :]
+    names = [w.group() for w in words]
+    if len(names) < 2 or names[-1] in _NOT_PERSON_END or all(w.isupper() for w in names):
+        return None
+    if any(w.endswith(("'s", "’s")) for w in names):
+        return None  # "Hutton's Phillippi": an analyst of a firm, name unsure
+    return Span(trimmed[0] + words[0].start(), trimmed[0] + words[-1].end(), "person", "rule")
 
 
 class RuleFinder:
@@ -179,13 +225,19 @@ class RuleFinder:
             ):
                 spans.append(Span(*trimmed, "person", "rule"))  # not 'EC', but 'YASAR GULER'
         for speech in _SPEECH.finditer(text):
-            match = _NAME_BEFORE_SPEECH.search(text, max(0, speech.start() - 60), speech.start())
-            if match is not None and _named_alone(text, match.group("name"), match.start()):
-                self._add_person(text, match.start("name"), match.end("name"), spans)
+            said = speech.start()
+            if not text[text.rfind(" ", 0, said) + 1 : said][:1].isupper():
+                continue  # 'the company said'
+            name = _name_before(text, said)
+            if name is not None:
+                person = _person(text, *name)
+                if person and _named_alone(text, text[person.start : person.end], person.start):
+                    spans.append(person)
         for role in _ROLE_AFTER.finditer(text):
-            match = _NAME_BEFORE_SPEECH.search(text, max(0, role.start() - 60), role.start())
-            if match is not None:
-                self._add_person(text, match.start("name"), match.end("name"), spans)
+            name = _name_before(text, role.start())
+            person = name and _person(text, *name)
+            if person:
+                spans.append(person)
         for start, _ in _whole_words(_SUFFIX_AUTOMATON, text):
             if start == 0 or text[start - 1] != " ":
                 continue
@@ -197,28 +249,6 @@ class RuleFinder:
             if trimmed:
                 spans.append(Span(*trimmed, "org", "rule"))
         return spans
-
-    @staticmethod
-    def _add_person(text: str, start: int, end: int, spans: list[Span]) -> None:
-        """A capitalised run of two or more words that ends like a name, not like an
-        organisation ('Bank', 'Ministry') or a headline in capitals."""
-        if start > 0 and text[start - 1] not in " \n\t\"'(“‘":
-            return  # cut mid-word ('U.S. Treasury …'): not the start of a name
-        trimmed = _trim_name(text, start, end)
-        if trimmed is None:
-            return
-        words = list(re.finditer(r"\S+", text[trimmed[0] : trimmed[1]]))
-        titles = [i for i, w in enumerate(words) if w.group().lower() in _TITLE_SET]
-        if titles:  # 'Economics Minister Martin Bangemann': the name is after the title
-            words = words[titles[-1] + 1 :]
-        names = [w.group() for w in words]
-        if len(names) < 2 or names[-1] in _NOT_PERSON_END or all(w.isupper() for w in names):
-            return
-        if any(w.endswith(("'s", "’s")) for w in names):
-            return  # "Hutton's Phillippi": an analyst of a firm, name unsure
-        spans.append(
-            Span(trimmed[0] + words[0].start(), trimmed[0] + words[-1].end(), "person", "rule")
-        )
 
     def find_batch(self, texts: list[str]) -> list[list[Span]]:
         return [self.find(text) if text else [] for text in texts]
