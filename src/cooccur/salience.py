@@ -10,10 +10,11 @@ and a logistic model over them (weights in `data/salience.json`, fitted by
 
 Some stories are about many countries at once — a commodity round-up, a G-7 statement,
 a trade table — and an editor lists every one of them. Per-country evidence is thin there
-(each named once, in an enumeration), so a second, article-level logistic model (over the
-article's shape: how many countries, how many sentences name several, enumerations,
-currencies, the spread of salience) estimates that the story is such a round-up; in one,
-a country is focus from a lower salience threshold.
+(each named once, in an enumeration), and a model fitted on all stories, most of them
+about one country, under-tags them. So in a story with three or more candidate countries a
+second model, fitted on such stories only, decides: it adds where the country stands
+among the article's candidates (rank, share of the top salience) and the article's shape
+(how many sentences name several countries, enumerations, currencies, how salience spreads).
 
 Places count toward their country's evidence (a story datelined `PASADENA, Calif.` is a
 U.S. story), and the dateline country gets a row even when the text never names it.
@@ -124,25 +125,19 @@ FEATURES = (
         "art_max_list",
     ),
 )
-# the article-level round-up model: the article's shape, plus how salience spreads in it
-ROUNDUP_FEATURES = (
-    "log_candidates",
-    "density",
-    "art_multi",
-    "art_multi3",
-    "art_max_per_sentence",
-    "art_list",
-    "art_single",
-    "art_currency",
-    "art_title",
-    "art_top_share",
-    "art_max_list",
+# the multi-country model: every salience feature, plus where the country stands among
+# the article's candidates (after the first model) and the article's shape
+MULTI_FEATURES = (
+    *FEATURES,
+    "salience_logit",
+    "salience_rank",
+    "salience_ratio",
+    "art_mean_salience",
+    "art_third_salience",
     "art_list_anchor",
     "art_dateline",
     "art_title_share",
     "art_demonym",
-    "art_mean_salience",
-    "art_third_salience",
 )
 
 
@@ -154,15 +149,14 @@ def _logistic(weights: dict[str, float], bias: float) -> pl.Expr:
 
 
 @dataclass(frozen=True)
-class RoundupModel:
-    """Is the article a round-up of many countries? In one (probability ≥ `threshold`,
-    at least `min_candidates` candidate countries), countries are focus from salience
-    `low_threshold`."""
+class MultiCountryModel:
+    """Focus of countries in stories with at least `min_candidates` candidate countries:
+    a second logistic model, fitted on such stories only, whose score must reach
+    `threshold`."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
-    low_threshold: float
     min_candidates: int = 3
 
 
@@ -171,16 +165,20 @@ class SalienceModel:
     weights: dict[str, float]
     bias: float
     threshold: float
-    roundup: RoundupModel | None = None
+    multi_country: MultiCountryModel | None = None
     # countries' own threshold: fitted for pairs of focus countries, not single entities
     country_threshold: float | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> SalienceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        roundup = RoundupModel(**data["roundup"]) if data.get("roundup") else None
+        multi = data.get("multi_country")
         return cls(
-            data["weights"], data["bias"], data["threshold"], roundup, data.get("country_threshold")
+            data["weights"],
+            data["bias"],
+            data["threshold"],
+            MultiCountryModel(**multi) if multi else None,
+            data.get("country_threshold"),
         )
 
     def save(self, path: Path, **info: object) -> None:
@@ -191,8 +189,8 @@ class SalienceModel:
         }
         if self.country_threshold is not None:
             data["country_threshold"] = self.country_threshold
-        if self.roundup is not None:
-            data["roundup"] = asdict(self.roundup)
+        if self.multi_country is not None:
+            data["multi_country"] = asdict(self.multi_country)
         path.write_text(json.dumps({**data, **info}, indent=2) + "\n", encoding="utf-8")
 
     def score(self) -> pl.Expr:
@@ -200,8 +198,9 @@ class SalienceModel:
         return _logistic(self.weights, self.bias).alias("salience")
 
     def focus(self, scored: pl.DataFrame) -> pl.Series:
-        """Focus per row of `scored` (feature rows with `salience`): over the threshold,
-        or a country over the low threshold in a round-up story."""
+        """Focus per row of `scored` (feature rows with `salience`): salience over the
+        threshold (the countries' own, if fitted); for a country of a story with several
+        candidate countries, the multi-country model's score over its threshold."""
         threshold = pl.lit(self.threshold)
         if self.country_threshold is not None:
             threshold = (
@@ -210,36 +209,38 @@ class SalienceModel:
                 .otherwise(threshold)
             )
         over = pl.col("salience") >= threshold
-        if self.roundup is None:
+        if self.multi_country is None:
             return scored.select(over.alias("focus")).to_series()
-        r = self.roundup
-        roundup = (
-            (pl.col("kind") == "country")
-            & (pl.len().over("article_id", "kind") >= r.min_candidates)
-            & (_logistic(r.weights, r.bias) >= r.threshold)
-            & (pl.col("salience") >= r.low_threshold)
+        multi = self.multi_country
+        several = (pl.col("kind") == "country") & (
+            pl.len().over("article_id", "kind") >= multi.min_candidates
         )
-        return (
-            scored.with_columns(salience_spread())
-            .select((over | roundup).alias("focus"))
-            .to_series()
+        decided = (
+            pl.when(several)
+            .then(_logistic(multi.weights, multi.bias) >= multi.threshold)
+            .otherwise(over)
         )
+        return scored.with_columns(salience_spread()).select(decided.alias("focus")).to_series()
 
 
 def salience_spread() -> list[pl.Expr]:
-    """How salience spreads over an article's candidates of one kind: its mean, and the
-    third highest (a round-up has several strong candidates, a one-country story one)."""
+    """Where an entity stands among its article's candidates of its kind: its salience
+    as a logit, its rank (0 for the top, 1 for the last), its share of the top salience;
+    and the article's mean and third-highest salience (a story about many countries has
+    several strong candidates, a one-country story one)."""
     group = ["article_id", "kind"]
+    salience = pl.col("salience").clip(1e-4, 1 - 1e-4)
+    rank = pl.col("salience").rank("min", descending=True).over(group) - 1
     return [
+        (salience / (1 - salience)).log().alias("salience_logit"),
+        (rank / (pl.len().over(group) - 1).clip(lower_bound=1)).alias("salience_rank"),
+        (pl.col("salience") / pl.col("salience").max().over(group)).alias("salience_ratio"),
         pl.col("salience").mean().over(group).alias("art_mean_salience"),
         pl.col("salience")
-        .rank("ordinal", descending=True)
+        .sort(descending=True)
+        .get(2, null_on_oob=True)
         .over(group)
-        .eq(3)
-        .cast(pl.Float64)
-        .mul(pl.col("salience"))
-        .sum()
-        .over(group)
+        .fill_null(0.0)
         .alias("art_third_salience"),
     ]
 

@@ -1,5 +1,5 @@
-"""Round-up stories: enumeration features, and the article-level model that lowers the
-countries' threshold in a story about many countries at once."""
+"""Stories about many countries at once: enumeration features, and the multi-country model
+that decides the focus countries of a story with three or more candidates."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from cooccur.gazetteer import Gazetteer, load_gazetteer
 from cooccur.normalize import normalize_text
 from cooccur.salience import (
     FEATURES,
-    ROUNDUP_FEATURES,
-    RoundupModel,
+    MULTI_FEATURES,
+    MultiCountryModel,
     SalienceModel,
     evidence,
     features,
@@ -71,27 +71,51 @@ def _focus(rows: pl.DataFrame, model: SalienceModel) -> dict[str, set[str]]:
     return found
 
 
-def test_roundup_lowers_the_countries_threshold_only_in_roundups(rows: pl.DataFrame) -> None:
-    # a toy model: salience grows with mentions; the round-up score with the share of
-    # sentences naming three or more countries
+def test_multi_country_model_decides_only_in_stories_of_several_countries(
+    rows: pl.DataFrame,
+) -> None:
+    # a toy model: salience grows with mentions, so seven members named once each fall
+    # short; the multi-country model reads the share of sentences naming three or more
     base = SalienceModel({"log_mentions": 3.0}, -3.0, 0.6)
     without = _focus(rows, base)
-    assert "country:FRA" not in without.get("g7", set())  # each member named once
-    roundup = RoundupModel({"art_multi3": 10.0}, -5.0, 0.5, 0.0, 3)
-    with_roundup = _focus(rows, replace(base, roundup=roundup))
+    assert "country:FRA" not in without.get("g7", set())
+    multi = MultiCountryModel({"art_multi3": 10.0, "salience_rank": -1.0}, -5.0, 0.5, 3)
+    with_multi = _focus(rows, replace(base, multi_country=multi))
     members = {f"country:{c}" for c in ("GBR", "CAN", "FRA", "ITA", "JPN", "USA", "DEU")}
-    assert with_roundup["g7"] == members
-    # the Japanese story has two candidates and no sentence naming three: unchanged
-    assert with_roundup.get("jp") == without.get("jp")
+    assert with_multi["g7"] == members
+    # the Japanese story has two candidate countries: the first model still decides
+    assert with_multi.get("jp") == without.get("jp")
+    # people and organisations are never decided by it
+    none = MultiCountryModel({}, 10.0, 0.5, 1)
+    everything = _focus(rows, replace(base, multi_country=none))
+    assert all(k.startswith("country:") for k in everything["g7"] - without.get("g7", set()))
 
 
-def test_model_round_trip_keeps_roundup_and_country_threshold(tmp_path: Path) -> None:
+def test_model_round_trip_keeps_the_multi_country_model(tmp_path: Path) -> None:
     model = SalienceModel(
-        {"in_title": 1.0}, -1.0, 0.44, RoundupModel({"art_multi": 2.0}, -1.0, 0.4, 0.2, 3), 0.38
+        {"in_title": 1.0}, -1.0, 0.44, MultiCountryModel({"art_multi": 2.0}, -1.0, 0.34, 3), 0.38
     )
     model.save(tmp_path / "m.json", fitted_on="test")
     assert SalienceModel.load(tmp_path / "m.json") == model
     bundled = SalienceModel.load()
-    assert bundled.roundup is not None and bundled.country_threshold is not None
+    assert bundled.multi_country is not None and bundled.country_threshold is not None
     assert set(bundled.weights) == set(FEATURES)
-    assert set(bundled.roundup.weights) == set(ROUNDUP_FEATURES)
+    assert set(bundled.multi_country.weights) == set(MULTI_FEATURES)
+
+
+def test_where_a_country_stands_among_the_candidates(rows: pl.DataFrame) -> None:
+    from cooccur.salience import salience_spread
+
+    model = SalienceModel({"log_mentions": 1.0}, 0.0, 0.5)
+    jp = (
+        score(rows, model)
+        .join(rows.select("article_id", "entity_key", "kind"), on=["article_id", "entity_key"])
+        .filter((pl.col("article_id") == "jp") & (pl.col("kind") == "country"))
+        .with_columns(salience_spread())
+        .sort("salience", descending=True)
+    )
+    # Japan, named three times, leads; the U.S., named once, is last of two
+    assert jp["entity_key"].to_list() == ["country:JPN", "country:USA"]
+    assert jp["salience_rank"].to_list() == [0.0, 1.0]
+    assert jp["salience_ratio"][0] == 1.0 and jp["salience_ratio"][1] < 1.0
+    assert jp["art_third_salience"].to_list() == [0.0, 0.0]  # no third candidate
