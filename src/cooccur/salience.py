@@ -215,12 +215,21 @@ class SalienceModel:
         several = (pl.col("kind") == "country") & (
             pl.len().over("article_id", "kind") >= multi.min_candidates
         )
+        # the second model reads only the (few) rows it decides
+        indexed = scored.with_row_index("_row")
         decided = (
-            pl.when(several)
-            .then(_logistic(multi.weights, multi.bias) >= multi.threshold)
-            .otherwise(over)
+            indexed.filter(several)
+            .with_columns(salience_spread())
+            .select(
+                "_row", (_logistic(multi.weights, multi.bias) >= multi.threshold).alias("_multi")
+            )
         )
-        return scored.with_columns(salience_spread()).select(decided.alias("focus")).to_series()
+        return (
+            indexed.select("_row", over.alias("focus"))
+            .join(decided, on="_row", how="left", maintain_order="left")
+            .select(pl.col("_multi").fill_null(pl.col("focus")).alias("focus"))
+            .to_series()
+        )
 
 
 def salience_spread() -> list[pl.Expr]:
@@ -391,23 +400,32 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(
             (pl.col("log_candidates") * pl.col("log_mentions")).alias("candidates_x_mentions"),
-            # the article's shape, the same on every row of the article (and kind)
             (pl.col("_multi") / n_sent).alias("art_multi"),
             (pl.col("_multi3") / n_sent).alias("art_multi3"),
             pl.col("_max_per_sentence").cast(pl.Float64).log1p().alias("art_max_per_sentence"),
-            (pl.col("list_share") > 0).mean().over(group).alias("art_list"),
-            (pl.col("n_body") <= 1).mean().over(group).alias("art_single"),
-            (pl.col("currency_share") > 0).mean().over(group).alias("art_currency"),
-            pl.col("in_title").sum().over(group).cast(pl.Float64).log1p().alias("art_title"),
-            pl.col("share").max().over(group).alias("art_top_share"),
-            pl.col("list_size").max().over(group).alias("art_max_list"),
-            pl.col("list_with_anchor").mean().over(group).alias("art_list_anchor"),
-            pl.col("in_dateline").any().over(group).alias("art_dateline"),
-            pl.col("in_title").mean().over(group).alias("art_title_share"),
-            pl.col("demonym_only").mean().over(group).alias("art_demonym"),
         )
+        .pipe(_article_shape)
         .drop("_multi", "_multi3", "_max_per_sentence")
     )
+
+
+def _article_shape(rows: pl.DataFrame) -> pl.DataFrame:
+    """The article's shape, the same on every row of an article (and kind): one group-by
+    and a join rather than a window per column."""
+    group = ["article_id", "kind"]
+    shape = rows.group_by(group).agg(
+        (pl.col("list_share") > 0).mean().alias("art_list"),
+        (pl.col("n_body") <= 1).mean().alias("art_single"),
+        (pl.col("currency_share") > 0).mean().alias("art_currency"),
+        pl.col("in_title").sum().cast(pl.Float64).log1p().alias("art_title"),
+        pl.col("share").max().alias("art_top_share"),
+        pl.col("list_size").max().alias("art_max_list"),
+        pl.col("list_with_anchor").mean().alias("art_list_anchor"),
+        pl.col("in_dateline").any().alias("art_dateline"),
+        pl.col("in_title").mean().alias("art_title_share"),
+        pl.col("demonym_only").mean().alias("art_demonym"),
+    )
+    return rows.join(shape, on=group, how="left")
 
 
 def _sentence_shape(evidence_rows: pl.DataFrame, body: pl.Expr) -> pl.DataFrame:
