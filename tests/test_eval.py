@@ -65,4 +65,6 @@ def test_eval_reproduces_the_published_figures(reuters_file) -> None:  # type: i
         assert measured[key] == pytest.approx(figures, abs=0.0015), key
     # the targets, on the held-out half
     country = measured[("validation", "country")]
-    assert country[0] >= 0.90
+    assert country[0] >= 0.90 and country[2] >= 0.92
+    # pairs: the 0.65 target is not met; this guards what was reached (0.506 before)
+    assert measured[("validation", "country pair")][2] >= 0.60

@@ -26,7 +26,16 @@ import polars as pl
 from cooccur.gazetteer import Gazetteer
 from cooccur.ner import NameFinder
 from cooccur.normalize import normalize_line, normalize_text
-from cooccur.salience import SalienceModel, evidence, features, fit, score
+from cooccur.salience import (
+    MULTI_FEATURES,
+    MultiCountryModel,
+    SalienceModel,
+    evidence,
+    features,
+    fit,
+    salience_spread,
+    score,
+)
 from cooccur.tagger import Tagger, TagResult, tag_articles
 
 SPLITS = ("train", "validation", "all")
@@ -163,25 +172,79 @@ def _label_countries(rows: pl.DataFrame, corpus: pl.DataFrame) -> pl.DataFrame:
 
 
 MIN_PRECISION = 0.90
+# what the countries' thresholds are chosen under on `train`: a margin over the 0.90
+# target (held-out precision runs about 0.005 below train's), and country F1 may give this
+# much to gain pairs
+MIN_PRECISION_PAIRS = 0.905
+F1_SLACK = 0.003
 
 
 def fit_model(rows: pl.DataFrame, corpus: pl.DataFrame, gazetteer: Gazetteer) -> SalienceModel:
-    """Fit salience weights on the `train` half's candidate countries, then choose the
-    threshold that maximises country F1 there (pair F1 breaking ties) while precision
-    stays ≥ 0.90."""
+    """Fit the salience model on the `train` half's candidate countries and its threshold
+    (country F1 first, as for every kind); then the multi-country model on the candidates
+    of `train` stories with three or more, and the two countries' thresholds that maximise
+    country-pair F1 on `train` with country precision ≥ `MIN_PRECISION_PAIRS` and country
+    F1 within `F1_SLACK` of the best."""
     labelled = _label_countries(rows, corpus).filter(pl.col("split") == "train")
+    gold = corpus.filter(pl.col("split") == "train").select("article_id", "gold_country")
     model = fit(labelled)
-    best: tuple[tuple[float, float], float] = ((-1.0, -1.0), model.threshold)
-    for step in range(20, 66, 2):
-        candidate = replace(model, threshold=step / 100)
-        scores = {
-            s.kind: s for s in score_all(rows, corpus, candidate, gazetteer, splits=["train"])
-        }
-        country, pairs = scores["country"], scores["country pair"]
-        objective = (round(country.f1, 3), pairs.f1)  # country F1 first, pairs break ties
-        if country.precision >= MIN_PRECISION and objective > best[0]:
-            best = (objective, candidate.threshold)
-    return replace(model, threshold=best[1])
+    steps = [step / 100 for step in range(20, 66, 2)]
+    model = _best([replace(model, threshold=t) for t in steps], labelled, gold, pairs=False)
+    several = labelled.filter(pl.len().over("article_id") >= 3)
+    spread = several.with_columns(model.score()).with_columns(salience_spread())
+    multi = fit(spread, names=MULTI_FEATURES, l2=1.0)
+    grid = [
+        replace(
+            model,
+            country_threshold=t / 100,
+            multi_country=MultiCountryModel(multi.weights, multi.bias, m / 100, 3),
+        )
+        for t in range(32, 50, 2)
+        for m in range(10, 70, 4)
+    ]
+    return _best(grid, labelled, gold)
+
+
+def _best(
+    models: list[SalienceModel],
+    labelled: pl.DataFrame,
+    gold: pl.DataFrame,
+    *,
+    pairs: bool = True,
+) -> SalienceModel:
+    """The model of highest pair F1 among those within the precision and F1 bounds (with
+    `pairs=False`: of highest country F1, pair F1 breaking ties)."""
+    measured = [(m, *_country_scores(labelled, gold, m)) for m in models]
+    if not pairs:
+        allowed = [x for x in measured if x[1].precision >= MIN_PRECISION]
+        return max(allowed, key=lambda x: (round(x[1].f1, 3), x[2].f1))[0]
+    allowed = [x for x in measured if x[1].precision >= MIN_PRECISION_PAIRS]
+    best_f1 = max(x[1].f1 for x in allowed)
+    allowed = [x for x in allowed if x[1].f1 >= best_f1 - F1_SLACK]
+    return max(allowed, key=lambda x: (round(x[2].f1, 4), x[1].f1))[0]
+
+
+def _country_scores(
+    labelled: pl.DataFrame, gold: pl.DataFrame, model: SalienceModel
+) -> tuple[Score, Score]:
+    """Country and country-pair scores of candidate rows against `gold` (`article_id`,
+    `gold_country`): the figures of `score_all`, fast enough to fit with."""
+    scored = labelled.with_columns(model.score())
+    focus = scored.with_columns(model.focus(scored)).filter("focus")
+    predicted = focus.group_by("article_id").agg(pl.col("entity_key").str.slice(8))
+    counts = {"country": [0, 0, 0], "country pair": [0, 0, 0]}
+    found = dict(predicted.iter_rows())
+    for article_id, gold_c in gold.iter_rows():
+        pred_c, gold_cs = set(found.get(article_id, [])), set(gold_c or [])
+        _add(counts["country"], pred_c, gold_cs)
+        _add(
+            counts["country pair"],
+            set(combinations(sorted(pred_c), 2)),
+            set(combinations(sorted(gold_cs), 2)),
+        )
+    return Score("country", "train", *counts["country"]), Score(
+        "country pair", "train", *counts["country pair"]
+    )
 
 
 def score_all(

@@ -8,6 +8,14 @@ and a logistic model over them (weights in `data/salience.json`, fitted by
 `cooccur eval --fit` on one half of the Reuters dev set, checked on the other) gives
 `salience` in [0, 1]; `focus` is salience at or above the model's threshold.
 
+Some stories are about many countries at once — a commodity round-up, a G-7 statement,
+a trade table — and an editor lists every one of them. Per-country evidence is thin there
+(each named once, in an enumeration), and a model fitted on all stories, most of them
+about one country, under-tags them. So in a story with three or more candidate countries a
+second model, fitted on such stories only, decides: it adds where the country stands
+among the article's candidates (rank, share of the top salience) and the article's shape
+(how many sentences name several countries, enumerations, currencies, how salience spreads).
+
 Places count toward their country's evidence (a story datelined `PASADENA, Calif.` is a
 U.S. story), and the dateline country gets a row even when the text never names it.
 """
@@ -16,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import polars as pl
@@ -103,7 +111,53 @@ FEATURES = (
     "coverage",
     "density",
     "candidates_x_mentions",
+    "list_size",
+    "list_with_anchor",
+    *(
+        "art_multi",
+        "art_multi3",
+        "art_max_per_sentence",
+        "art_list",
+        "art_single",
+        "art_currency",
+        "art_title",
+        "art_top_share",
+        "art_max_list",
+    ),
 )
+# the multi-country model: every salience feature, plus where the country stands among
+# the article's candidates (after the first model) and the article's shape
+MULTI_FEATURES = (
+    *FEATURES,
+    "salience_logit",
+    "salience_rank",
+    "salience_ratio",
+    "art_mean_salience",
+    "art_third_salience",
+    "art_list_anchor",
+    "art_dateline",
+    "art_title_share",
+    "art_demonym",
+)
+
+
+def _logistic(weights: dict[str, float], bias: float) -> pl.Expr:
+    logit = pl.lit(bias)
+    for name, weight in weights.items():
+        logit = logit + pl.col(name).cast(pl.Float64) * weight
+    return 1.0 / (1.0 + (-logit).exp())
+
+
+@dataclass(frozen=True)
+class MultiCountryModel:
+    """Focus of countries in stories with at least `min_candidates` candidate countries:
+    a second logistic model, fitted on such stories only, whose score must reach
+    `threshold`."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    min_candidates: int = 3
 
 
 @dataclass(frozen=True)
@@ -111,22 +165,93 @@ class SalienceModel:
     weights: dict[str, float]
     bias: float
     threshold: float
+    multi_country: MultiCountryModel | None = None
+    # countries' own threshold: fitted for pairs of focus countries, not single entities
+    country_threshold: float | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> SalienceModel:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return cls(data["weights"], data["bias"], data["threshold"])
+        multi = data.get("multi_country")
+        return cls(
+            data["weights"],
+            data["bias"],
+            data["threshold"],
+            MultiCountryModel(**multi) if multi else None,
+            data.get("country_threshold"),
+        )
 
     def save(self, path: Path, **info: object) -> None:
-        data = {"weights": self.weights, "bias": self.bias, "threshold": self.threshold, **info}
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        data: dict[str, object] = {
+            "weights": self.weights,
+            "bias": self.bias,
+            "threshold": self.threshold,
+        }
+        if self.country_threshold is not None:
+            data["country_threshold"] = self.country_threshold
+        if self.multi_country is not None:
+            data["multi_country"] = asdict(self.multi_country)
+        path.write_text(json.dumps({**data, **info}, indent=2) + "\n", encoding="utf-8")
 
     def score(self) -> pl.Expr:
         """Salience as a Polars expression over the feature columns (no Python per row)."""
-        logit = pl.lit(self.bias)
-        for name, weight in self.weights.items():
-            logit = logit + pl.col(name).cast(pl.Float64) * weight
-        return (1.0 / (1.0 + (-logit).exp())).alias("salience")
+        return _logistic(self.weights, self.bias).alias("salience")
+
+    def focus(self, scored: pl.DataFrame) -> pl.Series:
+        """Focus per row of `scored` (feature rows with `salience`): salience over the
+        threshold (the countries' own, if fitted); for a country of a story with several
+        candidate countries, the multi-country model's score over its threshold."""
+        threshold = pl.lit(self.threshold)
+        if self.country_threshold is not None:
+            threshold = (
+                pl.when(pl.col("kind") == "country")
+                .then(pl.lit(self.country_threshold))
+                .otherwise(threshold)
+            )
+        over = pl.col("salience") >= threshold
+        if self.multi_country is None:
+            return scored.select(over.alias("focus")).to_series()
+        multi = self.multi_country
+        several = (pl.col("kind") == "country") & (
+            pl.len().over("article_id", "kind") >= multi.min_candidates
+        )
+        # the second model reads only the (few) rows it decides
+        indexed = scored.with_row_index("_row")
+        decided = (
+            indexed.filter(several)
+            .with_columns(salience_spread())
+            .select(
+                "_row", (_logistic(multi.weights, multi.bias) >= multi.threshold).alias("_multi")
+            )
+        )
+        return (
+            indexed.select("_row", over.alias("focus"))
+            .join(decided, on="_row", how="left", maintain_order="left")
+            .select(pl.col("_multi").fill_null(pl.col("focus")).alias("focus"))
+            .to_series()
+        )
+
+
+def salience_spread() -> list[pl.Expr]:
+    """Where an entity stands among its article's candidates of its kind: its salience
+    as a logit, its rank (0 for the top, 1 for the last), its share of the top salience;
+    and the article's mean and third-highest salience (a story about many countries has
+    several strong candidates, a one-country story one)."""
+    group = ["article_id", "kind"]
+    salience = pl.col("salience").clip(1e-4, 1 - 1e-4)
+    rank = pl.col("salience").rank("min", descending=True).over(group) - 1
+    return [
+        (salience / (1 - salience)).log().alias("salience_logit"),
+        (rank / (pl.len().over(group) - 1).clip(lower_bound=1)).alias("salience_rank"),
+        (pl.col("salience") / pl.col("salience").max().over(group)).alias("salience_ratio"),
+        pl.col("salience").mean().over(group).alias("art_mean_salience"),
+        pl.col("salience")
+        .sort(descending=True)
+        .get(2, null_on_oob=True)
+        .over(group)
+        .fill_null(0.0)
+        .alias("art_third_salience"),
+    ]
 
 
 ARTICLE_SCHEMA = {
@@ -234,6 +359,14 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("_sids").drop_nulls().n_unique().alias("_named"))
     )
     per_entity = per_entity.join(density, on=["article_id", "kind"], how="left")
+    per_entity = per_entity.join(_sentence_shape(evidence_rows, body), on=group, how="left")
+    per_entity = per_entity.join(
+        _enumerations(evidence_rows, body, per_entity), on=["article_id", "entity_key"], how="left"
+    ).with_columns(
+        pl.col("list_size").fill_null(0).cast(pl.Float64).log1p().alias("list_size"),
+        pl.col("list_with_anchor").fill_null(False),
+        *(pl.col(c).fill_null(0) for c in ("_multi", "_multi3", "_max_per_sentence")),
+    )
     n_sent = pl.col("n_sentences").clip(lower_bound=1).cast(pl.Float64)
     return (
         per_entity.drop("_sids")
@@ -267,18 +400,88 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
         )
         .with_columns(
             (pl.col("log_candidates") * pl.col("log_mentions")).alias("candidates_x_mentions"),
+            (pl.col("_multi") / n_sent).alias("art_multi"),
+            (pl.col("_multi3") / n_sent).alias("art_multi3"),
+            pl.col("_max_per_sentence").cast(pl.Float64).log1p().alias("art_max_per_sentence"),
+        )
+        .pipe(_article_shape)
+        .drop("_multi", "_multi3", "_max_per_sentence")
+    )
+
+
+def _article_shape(rows: pl.DataFrame) -> pl.DataFrame:
+    """The article's shape, the same on every row of an article (and kind): one group-by
+    and a join rather than a window per column."""
+    group = ["article_id", "kind"]
+    shape = rows.group_by(group).agg(
+        (pl.col("list_share") > 0).mean().alias("art_list"),
+        (pl.col("n_body") <= 1).mean().alias("art_single"),
+        (pl.col("currency_share") > 0).mean().alias("art_currency"),
+        pl.col("in_title").sum().cast(pl.Float64).log1p().alias("art_title"),
+        pl.col("share").max().alias("art_top_share"),
+        pl.col("list_size").max().alias("art_max_list"),
+        pl.col("list_with_anchor").mean().alias("art_list_anchor"),
+        pl.col("in_dateline").any().alias("art_dateline"),
+        pl.col("in_title").mean().alias("art_title_share"),
+        pl.col("demonym_only").mean().alias("art_demonym"),
+    )
+    return rows.join(shape, on=group, how="left")
+
+
+def _sentence_shape(evidence_rows: pl.DataFrame, body: pl.Expr) -> pl.DataFrame:
+    """Per (article, kind): sentences naming two or more, three or more candidates, and
+    the most candidates one sentence names (a round-up names several per sentence)."""
+    per_sentence = (
+        evidence_rows.filter(body)
+        .group_by("article_id", "kind", "sentence_id")
+        .agg(pl.col("entity_key").n_unique().alias("k"))
+    )
+    return per_sentence.group_by("article_id", "kind").agg(
+        (pl.col("k") >= 2).sum().alias("_multi"),
+        (pl.col("k") >= 3).sum().alias("_multi3"),
+        pl.col("k").max().alias("_max_per_sentence"),
+    )
+
+
+def _enumerations(
+    evidence_rows: pl.DataFrame, body: pl.Expr, per_entity: pl.DataFrame
+) -> pl.DataFrame:
+    """Per (article, entity): the size of the longest enumeration it is in (*Britain,
+    France and Japan*: the entities of its kind listed in one sentence), and whether that
+    enumeration also holds a headline or dateline entity (editors keep the whole list)."""
+    anchors = per_entity.select(
+        "article_id", "entity_key", (pl.col("in_title") | pl.col("in_dateline")).alias("anchor")
+    )
+    listed = (
+        evidence_rows.filter(body & (pl.col("role") == "list"))
+        .select("article_id", "kind", "sentence_id", "entity_key")
+        .unique()
+        .join(anchors, on=["article_id", "entity_key"], how="left")
+        .with_columns(pl.col("anchor").fill_null(False))
+    )
+    lists = ["article_id", "kind", "sentence_id"]
+    return (
+        listed.with_columns(
+            pl.col("entity_key").n_unique().over(lists).alias("size"),
+            pl.col("anchor").any().over(lists).alias("with_anchor"),
+        )
+        .group_by("article_id", "entity_key")
+        .agg(
+            pl.col("size").max().alias("list_size"),
+            pl.col("with_anchor").any().alias("list_with_anchor"),
         )
     )
 
 
 def score(feature_rows: pl.DataFrame, model: SalienceModel) -> pl.DataFrame:
     """`article_entities` rows: mentions, salience and focus per (article, entity)."""
-    return feature_rows.with_columns(model.score()).select(
+    scored = feature_rows.with_columns(model.score())
+    return scored.with_columns(model.focus(scored)).select(
         "article_id",
         "entity_key",
         pl.col("n_mentions").cast(pl.Int32),
         pl.col("salience").round(4),
-        (pl.col("salience") >= model.threshold).alias("focus"),
+        "focus",
     )
 
 
@@ -293,13 +496,18 @@ def article_entities(
 
 
 def fit(
-    rows: pl.DataFrame, label: str = "gold", *, l2: float = 1e-3, iterations: int = 50
+    rows: pl.DataFrame,
+    label: str = "gold",
+    *,
+    names: tuple[str, ...] = FEATURES,
+    l2: float = 1e-3,
+    iterations: int = 50,
 ) -> SalienceModel:
     """A logistic regression by Newton's method (numpy, needed for training only); the
     caller chooses the threshold."""
     import numpy as np
 
-    x = rows.select([pl.col(f).cast(pl.Float64) for f in FEATURES]).to_numpy()
+    x = rows.select([pl.col(f).cast(pl.Float64) for f in names]).to_numpy()
     x = np.hstack([x, np.ones((x.shape[0], 1))])
     y = rows[label].cast(pl.Float64).to_numpy()
     w = np.zeros(x.shape[1])
@@ -311,5 +519,5 @@ def fit(
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    weights = {name: round(float(v), 5) for name, v in zip(FEATURES, w[:-1], strict=True)}
+    weights = {name: round(float(v), 5) for name, v in zip(names, w[:-1], strict=True)}
     return SalienceModel(weights, round(float(w[-1]), 5), 0.5)
