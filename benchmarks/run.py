@@ -194,6 +194,8 @@ def run_stages(
         done[stage] = m = ctx.task(stage, args, label=f"{label}: {stage}")
         if m.returncode != 0:
             raise RuntimeError(f"{label}: stage {stage} failed:\n{m.tail(30)}")
+        if stage == "ingest" and not m.result.get("summary", {}).get("articles_new"):
+            raise RuntimeError(f"{label}: ingest took in no article: {m.result.get('summary')}")
     return done
 
 
