@@ -157,8 +157,8 @@ def _cpu(m: Measured, name: str) -> float | None:
 def _fresh(path: Path) -> Path:
     if path.exists():
         shutil.rmtree(path) if path.is_dir() else path.unlink()
-    for sibling in path.parent.glob(path.name + ".*"):  # .wal, .lock
-        sibling.unlink()
+    for sibling in path.parent.glob(path.name + ".*"):  # .wal, .lock, .shards/
+        shutil.rmtree(sibling) if sibling.is_dir() else sibling.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
 
