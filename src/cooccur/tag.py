@@ -346,7 +346,7 @@ def _serve_batches() -> None:
         while True:
             try:
                 inbox.put(pickle.load(source))
-            except EOFError:
+            except Exception:  # end of input, or a parent killed in mid-batch
                 inbox.put(None)
                 return
 
