@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
+from functools import lru_cache
+from itertools import accumulate
 
 from rapidfuzz import fuzz
 
@@ -44,6 +47,7 @@ def canonical_name(surface: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=1 << 16)  # the same capitalised words recur in every article
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     word = "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -131,7 +135,14 @@ def resolve_within(
                 break
     surnames = {key: _fold(words[key][-1]) for key in full if key not in remap}
 
+    owners: dict[str, str | None] = {}
+
     def owner(word: str) -> str | None:
+        if word not in owners:
+            owners[word] = _owner(word)
+        return owners[word]
+
+    def _owner(word: str) -> str | None:
         folded = _fold(word)
         if len(folded) < 4 or folded in _CAPITALISED_COMMON:
             return None
@@ -156,9 +167,14 @@ def resolve_within(
         ]
         if not surnames:
             return out
-        taken = [(m.start, m.end) for m in out]
+        # a word overlaps a match iff, of the matches starting before it ends, one ends
+        # after it starts: bisect the starts, compare with the furthest end so far
+        taken = sorted((m.start, m.end) for m in out)
+        starts = [s for s, _ in taken]
+        furthest = list(accumulate((e for _, e in taken), max))
         for word in _WORD.finditer(source):
-            if any(s < word.end() and word.start() < e for s, e in taken):
+            before = bisect_left(starts, word.end())
+            if before and furthest[before - 1] > word.start():
                 continue
             target = owner(word.group())
             if target:

@@ -28,10 +28,11 @@ import polars as pl
 from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
 from cooccur.tag import (
-    PENDING_SQL,
     TagContext,
     TagOptions,
     TagSummary,
+    pending_batches,
+    pending_ids,
     prepare,
     tag_batch_frames,
     write_batch,
@@ -139,13 +140,12 @@ def plan(
     """Sync entities and write each pending batch to `root/in/` (call under the lock)."""
     context = context_for(gazetteer_files, options)
     retagged = prepare(store, context)
-    pending = store.query(PENDING_SQL)
+    ids = pending_ids(store)
     inputs = root / "in"
     inputs.mkdir(parents=True, exist_ok=True)
     prune(root, keep=f"{context.version}-{code_version()}")
     batches = []
-    for index, offset in enumerate(range(0, pending.height, batch_size)):
-        frame = pending.slice(offset, batch_size)
+    for index, frame in enumerate(pending_batches(store, ids, batch_size)):
         content = _content_hash(frame)
         path = inputs / f"{content}.parquet"
         if not path.exists():

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Sequence
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -150,6 +158,34 @@ _PENDING = (
 )
 PENDING_SQL = "select article_id, title, text, published_at " + _PENDING + " order by article_id"
 PENDING_COUNT_SQL = "select count(*) " + _PENDING
+PENDING_IDS_SQL = "select article_id " + _PENDING + " order by article_id"
+_FETCH_SQL = (
+    "select a.article_id, a.title, a.text, a.published_at from articles as a "
+    "semi join pending_ids using (article_id) order by a.article_id"
+)
+FETCH_BATCHES = 10  # batches read from the database per query
+
+
+def pending_ids(store: Store) -> pl.DataFrame:
+    """Ids of the articles to tag, in order: the anti join against `tagged_articles` runs
+    once per stage, not once per batch (that made tagging quadratic in the articles)."""
+    return store.query(PENDING_IDS_SQL)
+
+
+def pending_batches(
+    store: Store, ids: pl.DataFrame, batch_size: int = BATCH_ARTICLES
+) -> Iterator[pl.DataFrame]:
+    """The articles of `ids` (`article_id, title, text, published_at`), `batch_size` at a
+    time, read `FETCH_BATCHES` batches per query; the same batches as re-selecting the
+    first `batch_size` pending articles after each batch is written."""
+    step = batch_size * FETCH_BATCHES
+    for offset in range(0, ids.height, step):
+        store.register("pending_ids", ids.slice(offset, step))
+        try:
+            articles = store.query(_FETCH_SQL)
+        finally:
+            store.unregister("pending_ids")
+        yield from articles.iter_slices(batch_size)
 
 
 def gkg_theme_map() -> pl.DataFrame:
@@ -203,6 +239,18 @@ def write_batch(store: Store, frames: dict[str, pl.DataFrame]) -> None:
         store.run_with("write_tags", **frames)
 
 
+WORKERS_ENV = "COOCCUR_TAG_WORKERS"
+PARALLEL_MIN_BATCHES = 3  # fewer pending batches than this: starting workers costs more
+
+
+def default_workers() -> int:
+    """`$COOCCUR_TAG_WORKERS`, else one per core up to two (the machines this runs on)."""
+    given = os.environ.get(WORKERS_ENV, "").strip()
+    if given:
+        return max(1, int(given))
+    return max(1, min(2, os.cpu_count() or 1))
+
+
 def tag_pending(
     store: Store,
     gazetteer: Gazetteer,
@@ -210,19 +258,132 @@ def tag_pending(
     options: TagOptions | None = None,
     batch_size: int = BATCH_ARTICLES,
     progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
 ) -> TagSummary:
-    """Tag the articles that have no tags yet; each batch is committed on its own."""
+    """Tag the articles that have no tags yet; each batch is committed on its own.
+
+    With `workers` > 1 (default: `default_workers()`, when there are at least
+    `PARALLEL_MIN_BATCHES` batches) batches are tagged in worker processes while this
+    process alone writes them, in order: the tables are the same as with one worker.
+    """
     context = TagContext.build(gazetteer, options)
     summary = TagSummary(retagged_all=prepare(store, context))
-    total = store.scalar(PENDING_COUNT_SQL)
-    while True:
-        batch = store.query(PENDING_SQL + " limit ?", [batch_size])
-        if batch.is_empty():
-            break
-        frames = tag_batch_frames(batch, context)
-        write_batch(store, frames)
-        summary.articles_tagged += batch.height
-        summary.mentions += frames["batch_mentions"].height
-        if progress:
-            progress(summary.articles_tagged, total)
+    ids = pending_ids(store)
+    total = ids.height
+    n_batches = -(-total // batch_size)
+    explicit = workers is not None
+    workers = default_workers() if workers is None else max(1, workers)
+    if workers > 1 and n_batches >= (2 if explicit else PARALLEL_MIN_BATCHES):
+        tagged = _tag_in_workers(
+            pending_batches(store, ids, batch_size), context, min(workers, n_batches)
+        )
+    else:
+        tagged = (tag_batch_frames(b, context) for b in pending_batches(store, ids, batch_size))
+    with closing(tagged):  # on a failed write, stop the workers too
+        for frames in tagged:
+            write_batch(store, frames)
+            summary.articles_tagged += frames["batch_articles"].height
+            summary.mentions += frames["batch_mentions"].height
+            if progress:
+                progress(summary.articles_tagged, total)
     return summary
+
+
+# A worker is `python -c` running `_serve_batches`, fed pickled batches on stdin, answering
+# pickled frames on stdout, rather than a multiprocessing pool: forking a process that runs
+# Polars and DuckDB threads can deadlock, and spawning runs the caller's main script again
+# in every worker unless it is guarded by `if __name__ == "__main__"`.
+_WORKER_CODE = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from cooccur.tag import _serve_batches; _serve_batches()"
+)
+
+
+class _Worker:
+    """One tagging process; answers the batches it is sent in the order it got them."""
+
+    def __init__(self, context: TagContext) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.send(sys.path)
+        self.send((context.gazetteer, context.options, context.version))
+
+    def send(self, value: object) -> None:
+        assert self.process.stdin is not None
+        pickle.dump(value, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+
+    def receive(self) -> dict[str, pl.DataFrame]:
+        try:
+            ok, value = pickle.load(self.process.stdout)  # type: ignore[arg-type]
+        except EOFError:
+            code = self.process.wait()
+            raise RuntimeError(f"a tagging worker stopped (exit code {code})") from None
+        if not ok:
+            raise RuntimeError(f"a tagging worker failed: {value}")
+        return value
+
+    def close(self, *, kill: bool) -> None:
+        if kill:
+            self.process.kill()
+        assert self.process.stdin is not None
+        with suppress(OSError):
+            self.process.stdin.close()  # the worker ends when its input does
+        self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _serve_batches() -> None:
+    """A worker's main loop: build the tag context, then tag each batch sent."""
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing printed may mix into the answers
+    gazetteer, options, version = pickle.load(source)
+    inbox: queue.Queue[pl.DataFrame | None] = queue.Queue()
+
+    def read() -> None:  # always drain the input: the parent never blocks writing
+        while True:
+            try:
+                inbox.put(pickle.load(source))
+            except Exception:  # end of input, or a parent killed in mid-batch
+                inbox.put(None)
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        context = TagContext.build(gazetteer, options)
+        if context.version != version:  # e.g. a theme file changed meanwhile
+            raise RuntimeError(f"worker built tagger {context.version}, the stage {version}")
+    except Exception:
+        context, failure = None, traceback.format_exc()
+    while (batch := inbox.get()) is not None:
+        if context is None:
+            answer: tuple[bool, object] = (False, failure)
+        else:
+            try:
+                answer = (True, tag_batch_frames(batch, context))
+            except Exception:
+                answer = (False, traceback.format_exc())
+        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+
+
+def _tag_in_workers(
+    batches: Iterator[pl.DataFrame], context: TagContext, workers: int
+) -> Iterator[dict[str, pl.DataFrame]]:
+    """Frames of each batch in order, tagged by `workers` processes, two batches ahead each."""
+    pool = [_Worker(context) for _ in range(workers)]
+    ahead: deque[_Worker] = deque()
+    try:
+        for index, batch in enumerate(batches):
+            worker = pool[index % workers]
+            worker.send(batch)
+            ahead.append(worker)
+            if len(ahead) >= 2 * workers:
+                yield ahead.popleft().receive()
+        while ahead:
+            yield ahead.popleft().receive()
+    finally:
+        for worker in pool:
+            worker.close(kill=bool(ahead))

@@ -74,7 +74,13 @@ class Tagger:
                     e[0],
                 )
             )
-            self._automaton.add_word(folded, (len(folded), tuple(entries)))
+            # one caseless entry (most names): its key stands whenever the text starts
+            # with a capital, so `find` need not slice the surface or loop
+            if len(entries) == 1 and entries[0][1] is None:
+                value: tuple = (len(folded), entries[0][0], entries[0][2])
+            else:
+                value = (len(folded), tuple(entries))
+            self._automaton.add_word(folded, value)
         self._automaton.make_automaton()
 
     def find(self, text: str) -> list[Match]:
@@ -82,24 +88,31 @@ class Tagger:
         if not text:
             return []
         found: list[tuple[int, int, str, str]] = []
+        append = found.append
         n = len(text)
-        for end_index, (length, entries) in self._automaton.iter(_fold(text)):
-            start, end = end_index - length + 1, end_index + 1
+        for end_index, value in self._automaton.iter(_fold(text)):
+            start = end_index - value[0] + 1
+            end = end_index + 1
             if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
                 continue
+            if len(value) == 3:
+                if text[start].isupper():
+                    append((start, -end, value[1], value[2]))
+                continue
             surface = text[start:end]
-            for key, exact, alias_type in entries:
+            for key, exact, alias_type in value[1]:
                 if (surface == exact) if exact is not None else surface[0].isupper():
-                    found.append((start, end, key, alias_type))
+                    append((start, -end, key, alias_type))
                     break
-        found.sort(key=lambda m: (m[0], m[0] - m[1]))
+        if len(found) > 1:
+            found.sort()  # leftmost, then longest; one candidate per (start, end)
         matches: list[Match] = []
         last_end = -1
-        for start, end, key, alias_type in found:
+        for start, negative_end, key, alias_type in found:
             if start >= last_end:
-                last_end = end
+                last_end = -negative_end
                 if key != _BLOCKER:
-                    matches.append(Match(start, end, key, text[start:end], alias_type))
+                    matches.append(Match(start, last_end, key, text[start:last_end], alias_type))
         return matches
 
 
@@ -188,8 +201,11 @@ def tag_articles(
     gazetteer does not know (rules, spaCy); names are then resolved within each article.
     With `places_as_countries`, a city or region counts as a mention of its country.
     """
-    sentences: list[tuple] = []
-    mentions: list[tuple] = []
+    # columns, extended an article at a time (a list.append per value cost more than tagging)
+    sentences: dict[str, list] = {name: [] for name in SENTENCE_SCHEMA}
+    s_article, s_id, s_start, s_end = sentences.values()
+    mentions: dict[str, list] = {name: [] for name in MENTION_SCHEMA}
+    m_article, m_key, m_sentence, m_start, m_end, m_surface, m_type, m_role = mentions.values()
     meta: list[tuple] = []
     found_entities: dict[str, Entity] = {}
     theme_rows: list[tuple] = []
@@ -208,40 +224,44 @@ def tag_articles(
     frame = articles.select("article_id", "title", "text")
     from cooccur.resolve import link_spans, resolve_within
 
+    historic = gazetteer.historic if gazetteer is not None else {}
+
     def add_mentions(
         article_id: str, text: str, matches: list[Match], starts: list[int] | None, day: object
     ) -> None:
-        roles = mention_roles(text, matches, starts)
-        historic = gazetteer.historic if gazetteer is not None else {}
-        for match, role in zip(matches, roles, strict=True):
-            sid = 0 if starts is None else max(bisect_right(starts, match.start), 1)
-            key = match.entity_key
-            if key in historic:
-                key = gazetteer.as_of(key, day)  # type: ignore[arg-type, union-attr]
-            mentions.append(
-                (
-                    article_id,
-                    key,
-                    sid,
-                    match.start,
-                    match.end,
-                    match.surface,
-                    match.alias_type,
-                    role,
-                )
-            )
+        if not matches:
+            return
+        m_role.extend(mention_roles(text, matches, starts))
+        begins, ends, keys, surfaces, types = zip(*matches, strict=True)
+        m_article.extend([article_id] * len(matches))
+        if starts is None:
+            m_sentence.extend([0] * len(matches))
+        else:
+            m_sentence.extend([max(bisect_right(starts, b), 1) for b in begins])
+        if historic:
+            keys = [gazetteer.as_of(k, day) if k in historic else k for k in keys]  # type: ignore[union-attr, arg-type]
+        m_key.extend(keys)
+        m_start.extend(begins)
+        m_end.extend(ends)
+        m_surface.extend(surfaces)
+        m_type.extend(types)
 
     texts = [text or "" for text in frame.get_column("text").to_list()]
     extra: list[list[list[Span]]] = [finder.find_batch(texts) for finder in finders]
     for index, (article_id, title, text) in enumerate(frame.iter_rows()):
         text = text or ""
         if title:
-            sentences.append((article_id, 0, 0, len(title)))
+            s_article.append(article_id)
+            s_id.append(0)
+            s_start.append(0)
+            s_end.append(len(title))
         spans = sentence_spans(text)
         starts = [start for start, _ in spans]
-        sentences.extend(
-            (article_id, sid, start, end) for sid, (start, end) in enumerate(spans, start=1)
-        )
+        if spans:
+            s_article.extend([article_id] * len(spans))
+            s_id.extend(range(1, len(spans) + 1))
+            s_start.extend(starts)
+            s_end.extend([end for _, end in spans])
         title_matches = tagger.find(title) if title else []
         body_matches = tagger.find(text)
         for found in extra:
@@ -294,8 +314,8 @@ def tag_articles(
         schema={"key": pl.String, "name": pl.String, "kind": pl.String, "iso3": pl.String},
     )
     return TagResult(
-        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA, orient="row"),
-        pl.DataFrame(mentions, schema=MENTION_SCHEMA, orient="row"),
+        pl.DataFrame(sentences, schema=SENTENCE_SCHEMA),
+        pl.DataFrame(mentions, schema=MENTION_SCHEMA),
         pl.DataFrame(meta, schema=ARTICLE_SCHEMA, orient="row"),
         entities,
         pl.DataFrame(theme_rows, schema=THEME_SCHEMA, orient="row"),

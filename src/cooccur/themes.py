@@ -91,17 +91,19 @@ class ThemeTagger:
             lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         n = len(text)
         hits = []
+        append = hits.append
         for end_index, (length, word, themes) in self._automaton.iter(lowered):
             start, end = end_index - length + 1, end_index + 1
             if (start > 0 and lowered[start - 1].isalnum()) or (end < n and lowered[end].isalnum()):
                 continue
-            hits.append((start, end, word, themes))
-        hits.sort(key=lambda h: (h[0], h[0] - h[1]))
+            append((start, -end, word, themes))
+        if len(hits) > 1:
+            hits.sort()  # leftmost, then longest; one keyword per (start, end)
         kept, last_end = [], -1
-        for hit in hits:  # 'crude oil' counts once, not also as 'oil'
-            if hit[0] >= last_end:
-                kept.append(hit)
-                last_end = hit[1]
+        for start, negative_end, word, themes in hits:  # 'crude oil' counts once, not also as 'oil'
+            if start >= last_end:
+                last_end = -negative_end
+                kept.append((start, last_end, word, themes))
         return kept
 
     def tag(self, article_id: str, title: str, text: str, starts: list[int]) -> list[tuple]:
