@@ -1,0 +1,151 @@
+"""A block of JSON Lines parsed by Polars, when that gives exactly what `json.loads` would.
+
+`columnar_block` returns an `ArticleBlock` only when every line of the block becomes an
+article and every field comes out as the line-by-line reader (`jsonl._parse_line` →
+`ObjectMapper` → `record_item`) makes it; otherwise None, and the caller reads the block
+line by line. It declines, before parsing, any block with bytes or escapes where Polars'
+parser and Python's `json` differ (invalid UTF-8, raw control characters, a BOM, escaped
+surrogates, escaped ASCII letters that could spell a key); after parsing, any block where
+a field could be ambiguous (two input keys for one field, a key given twice, a value that
+is not a string) or where some line would be rejected (no text, a bad date). So rejects
+always come from the line-by-line reader, with their line, offset and raw bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import polars as pl
+
+from cooccur.readers.base import DEFAULT_FIELDS, MIB, ArticleBlock, resolve_columns
+from cooccur.readers.dates import MIN_YEAR, DateError, optional_date
+
+BLOCK_LINES = 8192
+BLOCK_BYTES = 8 * MIB
+
+# every byte but the control bytes json.loads refuses raw inside strings (\n ends a line)
+_NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b == 10)
+# \ud800-\udfff (surrogates: Polars and Python differ on lone ones), \u0020-\u007f (could
+# spell a key another way), \u001c-\u001f (Python's str.strip removes them, Polars' not)
+_ESCAPES = re.compile(rb"\\u(?:[dD][89a-fA-F]|00[2-7]|001[c-fC-F])")
+_SIMPLE_KEY = re.compile(r"[A-Za-z0-9_]+")
+_FIELDS = {"text": "text", "title": "title", "date": "date", "url": "url", "id": "external_id"}
+_ISO_FORMATS = (  # the ISO forms parsed column-wise; datetime.fromisoformat agrees on them
+    (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "%Y-%m-%dT%H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S"),
+    (r"^\d{4}-\d{2}-\d{2}$", "%Y-%m-%d"),
+)
+
+
+def columnar_block(
+    block: list[tuple[int, int, bytes]], mapping: Mapping[str, str]
+) -> ArticleBlock | None:
+    """The articles of `block` ((line number, byte offset, raw line) in input order), or
+    None if any line needs the line-by-line reader."""
+    data = b"".join(raw for _, _, raw in block)
+    if not _clean_bytes(data):
+        return None
+    try:
+        frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, OverflowError):
+        return None
+    if frame.height != len(block):  # a blank line, or a line Polars split or merged
+        return None
+    columns = _columns(frame.columns, mapping)
+    if columns is None:
+        return None
+    values: dict[str, pl.Series] = {}
+    for target, name in columns.items():
+        series = _strings(frame, name, data)
+        if series is None:
+            return None
+        values[_FIELDS[target]] = series
+    text, title = values["text"].fill_null(""), values["title"]
+    no_text = (text.str.strip_chars() == "") & (title.fill_null("").str.strip_chars() == "")
+    if no_text.any():
+        return None
+    date = _dates(values["date"])
+    if date is None:
+        return None
+    numbers, offsets = zip(*((n, o) for n, o, _ in block), strict=True)
+    out = pl.DataFrame(
+        {
+            "text": text,
+            "title": title,
+            "date": date,
+            "url": values["url"],
+            "external_id": values["external_id"],
+            "line": pl.Series(numbers, dtype=pl.Int64),
+            "offset": pl.Series(offsets, dtype=pl.Int64),
+        }
+    )
+    last = block[-1]
+    return ArticleBlock(out, offset=last[1] + len(last[2]))
+
+
+def _clean_bytes(data: bytes) -> bool:
+    """No byte or escape on which Polars' JSON parser and Python's could disagree."""
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        if b"\xef\xbb\xbf" in data:
+            return False
+    return not data.translate(None, _NOT_CONTROL) and not _ESCAPES.search(data)
+
+
+def _columns(names: list[str], mapping: Mapping[str, str]) -> dict[str, str | None] | None:
+    """The input column of each field, if every record would pick the same one."""
+    lower = [n.lower() for n in names]
+    for target, candidates in DEFAULT_FIELDS.items():
+        if target not in mapping and sum(n in candidates for n in lower) > 1:
+            return None  # records might pick different keys (`text` here, `TEXT` there)
+    return resolve_columns(names, mapping)
+
+
+def _strings(frame: pl.DataFrame, name: str | None, data: bytes) -> pl.Series | None:
+    """The column as the strings `json.loads` gives, None if that cannot be sure.
+
+    Each occurrence of the key `"name"` in the block must be followed by a string value
+    and be the only one in its record: the count of `"name"` tokens equals the count of
+    `"name": "` and the count of non-null values.
+    """
+    if name is None or name not in frame.columns:
+        return pl.Series([None] * frame.height, dtype=pl.String)
+    series = frame.get_column(name)
+    if series.dtype == pl.Null:
+        return series.cast(pl.String)
+    if series.dtype != pl.String or not _SIMPLE_KEY.fullmatch(name):
+        return None
+    token = b'"' + name.encode() + b'"'
+    found = data.count(token)
+    as_string = data.count(token + b': "') + data.count(token + b':"')
+    if not found == as_string == series.len() - series.null_count():
+        return None
+    return series
+
+
+def _dates(series: pl.Series) -> pl.Series | None:
+    """`optional_date` of every value; None if any is unusable (the line is rejected)."""
+    latest = datetime.now(UTC).year + 1
+    parsed = pl.Series([None] * series.len(), dtype=pl.Datetime("us"))
+    todo = series.is_not_null()
+    for pattern, fmt in _ISO_FORMATS:
+        match = series.str.contains(pattern).fill_null(False)
+        if match.any():
+            value = series.str.to_datetime(fmt, strict=False, time_unit="us")
+            good = match & value.dt.year().is_between(MIN_YEAR, latest).fill_null(False)
+            parsed = parsed.zip_with(~good, value)
+            todo = todo & ~good
+    if todo.any():
+        rest = todo.arg_true()
+        try:
+            dates = [optional_date(v) for v in series.gather(rest).to_list()]
+        except DateError:
+            return None
+        parsed = parsed.scatter(rest, pl.Series(dates, dtype=pl.Datetime("us")))
+    return parsed
