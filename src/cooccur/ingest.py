@@ -49,6 +49,10 @@ from cooccur.store import Store
 BATCH_BYTES = 32 * MIB  # text held before a batch is written
 BATCH_ROWS = 200_000  # articles + entity rows held before a batch is written
 SMALL_FILE = 1024 * 1024  # files up to this size are read into memory once
+# DuckDB's buffer pool (80% of RAM by default) keeps every block ingest writes cached, so
+# without a cap the process grows with the table; capped, blocks go to the file and peak
+# RSS stays flat (benchmarks: 0.73 GB at 100k, 1.35 GB at 300k articles before the cap).
+MEMORY_LIMIT = "256MB"
 
 _ARTICLE_SCHEMA = {
     "seq": pl.Int64,
@@ -435,6 +439,39 @@ def ingest_paths(
         else:
             refused.append(entry)
     found = list(dict.fromkeys(found))
+    with _memory_limit(store, MEMORY_LIMIT):
+        return _ingest(store, options, found, refused, urls, progress)
+
+
+@contextmanager
+def _memory_limit(store: Store, limit: str) -> Iterator[None]:
+    """DuckDB's `memory_limit` lowered to `limit` for the block (never raised)."""
+    before = store.scalar("select current_setting('memory_limit')")
+    store.execute("set memory_limit = ?", [limit])
+    lowered = store.scalar("select current_setting('memory_limit')")
+    if _size_bytes(lowered) > _size_bytes(before):
+        store.execute("set memory_limit = ?", [before])
+    try:
+        yield
+    finally:
+        store.execute("set memory_limit = ?", [before])
+
+
+def _size_bytes(setting: str) -> float:
+    """DuckDB's rendering of a size ('512.0 MiB', '18.7 GiB') in bytes."""
+    number, _, unit = setting.strip().partition(" ")
+    scale = {"bytes": 1, "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+    return float(number) * scale.get(unit, 1)
+
+
+def _ingest(
+    store: Store,
+    options: ReadOptions,
+    found: list[str],
+    refused: list[Refused],
+    urls: list[str],
+    progress: Callable[[int, int], None] | None,
+) -> IngestSummary:
     todo = _changed(store, found)
     run = _Run(store, options, total_bytes=sum(max(size, 0) for _, size, _, _ in todo))
     run.summary.files_seen = len(found) + len(urls)

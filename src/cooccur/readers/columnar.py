@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -24,6 +25,7 @@ from cooccur.readers.base import DEFAULT_FIELDS, MIB, ArticleBlock, resolve_colu
 from cooccur.readers.dates import MIN_YEAR, DateError, optional_date
 
 BLOCK_LINES = 8192
+MIN_BLOCK_LINES = 256  # a declined block is halved down to this size
 BLOCK_BYTES = 8 * MIB
 
 # every byte but the control bytes json.loads refuses raw inside strings (\n ends a line)
@@ -57,9 +59,12 @@ def columnar_block(
     columns = _columns(frame.columns, mapping)
     if columns is None:
         return None
+    keys = _key_counts(data, [n for n in columns.values() if n is not None])
+    if keys is None:
+        return None
     values: dict[str, pl.Series] = {}
     for target, name in columns.items():
-        series = _strings(frame, name, data)
+        series = _strings(frame, name, keys)
         if series is None:
             return None
         values[_FIELDS[target]] = series
@@ -107,24 +112,36 @@ def _columns(names: list[str], mapping: Mapping[str, str]) -> dict[str, str | No
     return resolve_columns(names, mapping)
 
 
-def _strings(frame: pl.DataFrame, name: str | None, data: bytes) -> pl.Series | None:
+def _key_counts(data: bytes, names: list[str]) -> Counter[bytes] | None:
+    """How often each used key occurs in the block, as `"name": "` (a string value
+    follows) or as bare `"name"` (anything else follows, or it is not a key at all)."""
+    if not all(_SIMPLE_KEY.fullmatch(n) for n in names):
+        return None
+    if not names:
+        return Counter()
+    alternatives = "|".join(sorted(set(names), key=len, reverse=True))
+    pattern = re.compile(f'"(?:{alternatives})"(?:: ?")?'.encode())
+    return Counter(pattern.findall(data))
+
+
+def _strings(frame: pl.DataFrame, name: str | None, keys: Counter[bytes]) -> pl.Series | None:
     """The column as the strings `json.loads` gives, None if that cannot be sure.
 
-    Each occurrence of the key `"name"` in the block must be followed by a string value
-    and be the only one in its record: the count of `"name"` tokens equals the count of
-    `"name": "` and the count of non-null values.
+    Every occurrence of the key `"name"` in the block must be followed by a string
+    value, and there must be as many as the column has values: so no record has the key
+    twice (Polars keeps the first, Python the last) or a value of another type (Polars
+    turns `true` into "true", Python's reader into "True").
     """
     if name is None or name not in frame.columns:
         return pl.Series([None] * frame.height, dtype=pl.String)
     series = frame.get_column(name)
     if series.dtype == pl.Null:
         return series.cast(pl.String)
-    if series.dtype != pl.String or not _SIMPLE_KEY.fullmatch(name):
+    if series.dtype != pl.String:
         return None
-    token = b'"' + name.encode() + b'"'
-    found = data.count(token)
-    as_string = data.count(token + b': "') + data.count(token + b':"')
-    if not found == as_string == series.len() - series.null_count():
+    token = f'"{name}"'.encode()
+    as_string = keys[token + b': "'] + keys[token + b':"']
+    if keys[token] or as_string != series.len() - series.null_count():
         return None
     return series
 

@@ -27,7 +27,7 @@ from cooccur.readers.base import (
     iter_byte_lines,
     read_limited,
 )
-from cooccur.readers.columnar import BLOCK_BYTES, BLOCK_LINES, columnar_block
+from cooccur.readers.columnar import BLOCK_BYTES, BLOCK_LINES, MIN_BLOCK_LINES, columnar_block
 from cooccur.readers.encoding import decode_document, decode_line, sniff_input, text_lines
 from cooccur.readers.records import ObjectMapper
 
@@ -110,6 +110,11 @@ def _block_items(
     fast = columnar_block(block, options.mapping)
     if fast is not None:
         yield fast
+        return
+    if len(block) > MIN_BLOCK_LINES:  # one odd line: read only its part line by line
+        half = len(block) // 2
+        yield from _block_items(block[:half], codec, mapper, options)
+        yield from _block_items(block[half:], codec, mapper, options)
         return
     for number, offset, raw in block:
         line = decode_line(raw, codec)
