@@ -36,7 +36,7 @@ PIECES = [" ", "  ", "\n", "\n  ", "\n\n", "\r", "\r\n", "\t", "\u00a0", "\u2000
           "e\u0301", "\u212b", "\u1100\u1161", "\u0344", ".", "😀"]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=120, deadline=None, derandomize=True)
 @given(
     texts=st.lists(st.lists(st.sampled_from(PIECES), max_size=12).map("".join) | st.none()),
     titles=st.lists(st.lists(st.sampled_from(PIECES), max_size=5).map("".join) | st.none()),

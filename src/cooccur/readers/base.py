@@ -4,7 +4,9 @@ A reader is a generator over one input (a file, an archive member or a fetched U
 yields `Article`s and `Reject`s in input order, so one bad record quarantines only itself
 and the caller can write batches while a large file is still being read. Readers never
 hold more than one record (at most `max_record_bytes`) in memory, except the formats
-that are one document by nature (text, HTML, feeds, a single JSON object).
+that are one document by nature (text, HTML, feeds, a single JSON object) and JSON Lines,
+which holds a block of lines (at most 8 MiB, plus one record) to parse them column-wise
+and yields an `ArticleBlock` for the ones that need no reject.
 """
 
 from __future__ import annotations
