@@ -7,8 +7,11 @@ from __future__ import annotations
 import io
 import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -209,3 +212,48 @@ def test_fuzz_clean_records_take_the_column_wise_path(records: list, ensure_asci
     if not ensure_ascii:  # escaped emoji (surrogate pairs) are left to the line reader
         assert [type(i) for i in got] == [ArticleBlock]
     assert items("c.jsonl", data) == items("c.jsonl", data, columnar=False)
+
+
+def parquet(columns: dict[str, pa.Array | list]) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(columns), buffer)
+    return buffer.getvalue()
+
+
+WHEN = [datetime(2020, 1, 2, 3, 4, 5, 678000), datetime(1999, 12, 31), None]
+TEXTS = ["Italy met\nTurkey.", " ", "Ankara  talks"]
+PARQUET: dict[str, dict[str, pa.Array | list]] = {
+    "strings": {
+        "text": TEXTS,
+        "title": ["A", "Only title", None],
+        "date": ["2020-01-01", "May 4, 2021", None],
+        "url": ["https://x.com/a?utm_source=y", None, "https://x.com/b"],
+        "id": ["1", "2", "3"],
+    },
+    "timestamps": {"text": TEXTS[::2] * 2, "date": pa.array(WHEN + WHEN[:1], pa.timestamp("us"))},
+    "zoned": {"text": TEXTS[::2] + ["x"], "date": pa.array(WHEN, pa.timestamp("ms", "Asia/Tokyo"))},
+    "nanoseconds": {"text": ["a", "b", "c"], "date": pa.array(WHEN, pa.timestamp("ns"))},
+    "days": {
+        "text": ["a", "b", "c"],
+        "date": pa.array([d and d.date() for d in WHEN], pa.date32()),
+    },
+    "large-strings": {"body": pa.array([*TEXTS[::2], "x"], pa.large_string())},
+    "numbers": {"text": ["a", "b", "c"], "id": [1, 2, 3], "date": [20200101, 1583020800, None]},
+    "no-text": {"text": ["a", "", None], "title": [None, " ", None]},
+    "too-old": {"text": ["a", "b", "c"], "date": pa.array([datetime(1850, 1, 1)] * 3)},
+    "bad-date": {"text": ["a", "b", "c"], "date": ["2020-01-01", "next Tuesday-ish", None]},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARQUET))
+def test_parquet_column_wise_reads_as_row_by_row(name: str) -> None:
+    data = parquet(PARQUET[name])
+    assert items(f"{name}.parquet", data) == items(f"{name}.parquet", data, columnar=False)
+
+
+def test_clean_parquet_comes_as_blocks() -> None:
+    for name in ("strings", "timestamps", "zoned", "days", "large-strings"):
+        data = parquet(PARQUET[name])
+        source = Input("a.parquet", "a.parquet", len(data), 0.0, lambda d=data: io.BytesIO(d))
+        got = [type(i) for _, _, i in read_input(source, ReadOptions(), blocks=True)]
+        assert got == [ArticleBlock], name

@@ -18,8 +18,12 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import polars as pl
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 from cooccur.readers.base import DEFAULT_FIELDS, MIB, ArticleBlock, resolve_columns
 from cooccur.readers.dates import MIN_YEAR, DateError, optional_date
@@ -34,7 +38,6 @@ _NOT_CONTROL = bytes(b for b in range(256) if b >= 32 or b == 10)
 # spell a key another way), \u001c-\u001f (Python's str.strip removes them, Polars' not)
 _ESCAPES = re.compile(rb"\\u(?:[dD][89a-fA-F]|00[2-7]|001[c-fC-F])")
 _SIMPLE_KEY = re.compile(r"[A-Za-z0-9_]+")
-_FIELDS = {"text": "text", "title": "title", "date": "date", "url": "url", "id": "external_id"}
 _ISO_FORMATS = (  # the ISO forms parsed column-wise; datetime.fromisoformat agrees on them
     (r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", "%Y-%m-%dT%H:%M:%S"),
     (r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$", "%Y-%m-%d %H:%M:%S"),
@@ -67,28 +70,90 @@ def columnar_block(
         series = _strings(frame, name, keys)
         if series is None:
             return None
-        values[_FIELDS[target]] = series
+        values[target] = series
+    date = _dates(values.pop("date"))
+    numbers, offsets = zip(*((n, o) for n, o, _ in block), strict=True)
+    last = block[-1]
+    return _block(values, date, list(numbers), list(offsets), last[1] + len(last[2]))
+
+
+def arrow_block(
+    batch: pa.RecordBatch, columns: Mapping[str, str | None], first_line: int
+) -> ArticleBlock | None:
+    """The articles of a Parquet record batch, or None if any row needs the row reader
+    (`parquet.read_parquet`): fields must be strings, dates strings or timestamps."""
+    try:
+        frame = pl.from_arrow(batch)
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, TypeError):
+        return None
+    if not isinstance(frame, pl.DataFrame):
+        return None
+    values: dict[str, pl.Series] = {}
+    date: pl.Series | None = pl.Series([None] * frame.height, dtype=pl.Datetime("us"))
+    for target, name in columns.items():
+        series = (
+            frame.get_column(name)
+            if name is not None and name in frame.columns
+            else pl.Series([None] * frame.height, dtype=pl.Null)
+        )
+        if target == "date":
+            date = _typed_dates(series)
+            continue
+        if series.dtype == pl.Null:
+            series = series.cast(pl.String)
+        if series.dtype != pl.String:
+            return None
+        values[target] = series
+    lines = list(range(first_line, first_line + frame.height))
+    return _block(values, date, lines, [None] * frame.height, None)
+
+
+def _block(
+    values: dict[str, pl.Series],
+    date: pl.Series | None,
+    lines: list[int],
+    offsets: list[int | None],
+    end: int | None,
+) -> ArticleBlock | None:
+    """The block's frame, or None if a row would be rejected (no text, a bad date)."""
+    if date is None:
+        return None
     text, title = values["text"].fill_null(""), values["title"]
     no_text = (text.str.strip_chars() == "") & (title.fill_null("").str.strip_chars() == "")
     if no_text.any():
         return None
-    date = _dates(values["date"])
-    if date is None:
-        return None
-    numbers, offsets = zip(*((n, o) for n, o, _ in block), strict=True)
     out = pl.DataFrame(
         {
             "text": text,
             "title": title,
             "date": date,
             "url": values["url"],
-            "external_id": values["external_id"],
-            "line": pl.Series(numbers, dtype=pl.Int64),
+            "external_id": values["id"],
+            "line": pl.Series(lines, dtype=pl.Int64),
             "offset": pl.Series(offsets, dtype=pl.Int64),
         }
     )
-    last = block[-1]
-    return ArticleBlock(out, offset=last[1] + len(last[2]))
+    return ArticleBlock(out, offset=end)
+
+
+def _typed_dates(series: pl.Series) -> pl.Series | None:
+    """`optional_date` of a typed column: strings parsed, dates and timestamps checked."""
+    if series.dtype == pl.Null:
+        return series.cast(pl.Datetime("us"))
+    if series.dtype == pl.String:
+        return _dates(series)
+    if series.dtype == pl.Date:
+        series = series.cast(pl.Datetime("us"))
+    elif isinstance(series.dtype, pl.Datetime) and series.dtype.time_unit in ("us", "ms"):
+        if series.dtype.time_zone is not None:  # as parse_date: converted to naive UTC
+            series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
+        series = series.cast(pl.Datetime("us"))
+    else:
+        return None  # nanoseconds, numbers, anything else: the row reader decides
+    latest = datetime.now(UTC).year + 1
+    if not series.dt.year().is_between(MIN_YEAR, latest).fill_null(True).all():
+        return None
+    return series
 
 
 def _clean_bytes(data: bytes) -> bool:
