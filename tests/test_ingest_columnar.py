@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cooccur.ingest import ingest_paths
+from cooccur.ingest import _size_bytes, ingest_paths, watching
 from cooccur.readers import ArticleBlock, Input, ReadOptions, read_input
 from cooccur.store import Store
 
@@ -257,3 +257,23 @@ def test_clean_parquet_comes_as_blocks() -> None:
         source = Input("a.parquet", "a.parquet", len(data), 0.0, lambda d=data: io.BytesIO(d))
         got = [type(i) for _, _, i in read_input(source, ReadOptions(), blocks=True)]
         assert got == [ArticleBlock], name
+
+
+def test_ingest_caps_duckdb_memory_while_it_runs_and_restores_it(tmp_path: Path) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_bytes(b"".join(ODD["clean"]))
+    seen: list[tuple] = []
+    with Store(tmp_path / "db.duckdb") as store:
+
+        def settings() -> tuple:
+            return store.con.execute(
+                "select current_setting('memory_limit'), current_setting('checkpoint_threshold')"
+            ).fetchall()[0]
+
+        before = settings()
+        with watching(lambda *_: seen.append(settings())):
+            ingest_paths(store, [source])
+        after = settings()
+    assert seen and all(s == ("244.1 MiB", "244.1 MiB") for s in seen)
+    assert after[1] == before[1]  # restored; the memory limit as DuckDB rounds it
+    assert abs(_size_bytes(after[0]) - _size_bytes(before[0])) <= 0.01 * _size_bytes(before[0])

@@ -53,6 +53,9 @@ SMALL_FILE = 1024 * 1024  # files up to this size are read into memory once
 # without a cap the process grows with the table; capped, blocks go to the file and peak
 # RSS stays flat (benchmarks: 0.73 GB at 100k, 1.35 GB at 300k articles before the cap).
 MEMORY_LIMIT = "256MB"
+# Checkpoints (WAL into the file) after every batch rewrote the table's last, partial row
+# group each time; letting the WAL grow to this size first does so ~8× less often.
+CHECKPOINT_THRESHOLD = "256MB"
 
 _ARTICLE_SCHEMA = {
     "seq": pl.Int64,
@@ -439,22 +442,27 @@ def ingest_paths(
         else:
             refused.append(entry)
     found = list(dict.fromkeys(found))
-    with _memory_limit(store, MEMORY_LIMIT):
+    with _duckdb_settings(store):
         return _ingest(store, options, found, refused, urls, progress)
 
 
 @contextmanager
-def _memory_limit(store: Store, limit: str) -> Iterator[None]:
-    """DuckDB's `memory_limit` lowered to `limit` for the block (never raised)."""
-    before = store.scalar("select current_setting('memory_limit')")
-    store.execute("set memory_limit = ?", [limit])
-    lowered = store.scalar("select current_setting('memory_limit')")
-    if _size_bytes(lowered) > _size_bytes(before):
-        store.execute("set memory_limit = ?", [before])
+def _duckdb_settings(store: Store) -> Iterator[None]:
+    """`memory_limit` lowered to MEMORY_LIMIT (never raised) and `checkpoint_threshold`
+    set to CHECKPOINT_THRESHOLD while ingesting; both restored after."""
+    settings = ("memory_limit", "checkpoint_threshold")
+    before = {name: store.scalar("select current_setting(?)", [name]) for name in settings}
+    store.execute("set memory_limit = ?", [MEMORY_LIMIT])
+    if _size_bytes(store.scalar("select current_setting('memory_limit')")) > _size_bytes(
+        before["memory_limit"]
+    ):
+        store.execute("set memory_limit = ?", [before["memory_limit"]])
+    store.execute("set checkpoint_threshold = ?", [CHECKPOINT_THRESHOLD])
     try:
         yield
     finally:
-        store.execute("set memory_limit = ?", [before])
+        store.execute("set memory_limit = ?", [before["memory_limit"]])
+        store.execute("set checkpoint_threshold = ?", [before["checkpoint_threshold"]])
 
 
 def _size_bytes(setting: str) -> float:
