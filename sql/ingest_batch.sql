@@ -5,10 +5,10 @@
 -- batch_touched (inputs whose stat changed but not their bytes), batch_restarted (inputs
 -- read again: their earlier quarantine rows are replaced).
 
--- one row per batch record: content hash, and article_id from the identity + content
+-- one row per batch record: content hash, and article_id from the identity + content.
+-- The temp tables hold keys only; texts are read from batch_articles where inserted.
 create or replace temp table batch_keyed as
-select seq, source, source_path, external_id, url, canonical_url, title, text,
-       published_at, date_inferred,
+select seq, canonical_url,
        left(sha256(case when text <> '' then text else coalesce(title, '') end), 32)
            as content_hash,
        case when canonical_url is null then content_hash
@@ -16,12 +16,14 @@ select seq, source, source_path, external_id, url, canonical_url, title, text,
        end as article_id
 from batch_articles;
 
--- one row per article not stored yet; a new text at a known URL is its next version
+-- one row per article not stored yet; a new text at a known URL is its next version.
+-- `not exists` plans as an anti join that hashes the batch and streams `articles` past
+-- it (`not in` hashed every stored article_id: memory grew with the table).
 create or replace temp table batch_new as
 with fresh as (
     select *
-    from batch_keyed
-    where article_id not in (select article_id from articles)
+    from batch_keyed as k
+    where not exists (select 1 from articles as a where a.article_id = k.article_id)
     qualify row_number() over (partition by article_id order by seq) = 1
 ),
 prior as (
@@ -41,9 +43,11 @@ left join prior using (canonical_url);
 insert into articles (article_id, source, source_path, external_id, url, canonical_url,
                       content_hash, version, title, text, published_at, date_inferred,
                       ingested_at)
-select article_id, source, source_path, external_id, url, canonical_url,
-       content_hash, version, title, text, published_at, date_inferred, now()::timestamp
-from batch_new
+select n.article_id, b.source, b.source_path, b.external_id, b.url, n.canonical_url,
+       n.content_hash, n.version, b.title, b.text, b.published_at, b.date_inferred,
+       now()::timestamp
+from batch_new as n
+join batch_articles as b using (seq)
 order by seq;
 
 insert into gkg_entities (article_id, kind, name, iso3, char_offset)

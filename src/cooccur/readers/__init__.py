@@ -20,6 +20,7 @@ from cooccur.readers.archive import ARCHIVE_ERRORS, gzip_member, zip_members
 from cooccur.readers.base import (
     MIB,
     Article,
+    ArticleBlock,
     GkgEntity,
     Input,
     Item,
@@ -40,6 +41,7 @@ from cooccur.readers.text import read_text
 __all__ = [
     "FORMATS",
     "Article",
+    "ArticleBlock",
     "DateError",
     "GkgEntity",
     "Input",
@@ -114,13 +116,22 @@ def _sniff_csv(source: Input) -> str:
 
 
 def read_input(
-    source: Input, options: ReadOptions, *, depth: int = 0
+    source: Input, options: ReadOptions, *, depth: int = 0, blocks: bool = False
 ) -> Iterator[tuple[Input, str, Item]]:
     """(input, format, item) for everything in `source`; archives yield their members.
 
     Whatever goes wrong reading an input becomes a Reject for that input; records already
-    yielded from it stand.
+    yielded from it stand. With `blocks`, a reader may yield an `ArticleBlock` of many
+    articles at once; without, such blocks come as their `Article`s.
     """
+    if not blocks:
+        for where, fmt, item in read_input(source, options, depth=depth, blocks=True):
+            if isinstance(item, ArticleBlock):
+                for article in item.articles():
+                    yield where, fmt, article
+            else:
+                yield where, fmt, item
+        return
     fmt = detect_format(source.name)
     if fmt is None:
         known = ", ".join(sorted(SUFFIXES))
@@ -134,14 +145,15 @@ def read_input(
         if fmt == "zip":
             for member in zip_members(source, options, supported):
                 if isinstance(member, Input):
-                    yield from read_input(member, options, depth=depth + 1)
+                    yield from read_input(member, options, depth=depth + 1, blocks=True)
                 else:
                     path, reject = member
                     where = Input(path, path, None, source.mtime, source.opener)
                     yield where, fmt, reject
             return
         if fmt == "gzip":
-            yield from read_input(gzip_member(source, options), options, depth=depth + 1)
+            member = gzip_member(source, options)
+            yield from read_input(member, options, depth=depth + 1, blocks=True)
             return
         if fmt == "csv":
             fmt = _sniff_csv(source)

@@ -46,7 +46,7 @@ _CONTROL = bytes([*range(0, 9), *range(14, 27), *range(28, 32), 127])
 _TEXT_BYTES = bytes(b for b in range(256) if b not in _CONTROL)
 
 # UTF-8 read as CP-1252/Latin-1: a lead byte (Â-ô) followed by what was a continuation byte.
-_MOJIBAKE = re.compile(
+MOJIBAKE = re.compile(
     "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
     "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
 )
@@ -243,7 +243,7 @@ def text_lines(
 
 def repair(text: str) -> str:
     """Undo double decoding (`TÃ¼rkiye` → `Türkiye`) where ftfy is sure; else unchanged."""
-    if text.isascii() or not _MOJIBAKE.search(text):
+    if text.isascii() or not MOJIBAKE.search(text):
         return text
     import ftfy
 

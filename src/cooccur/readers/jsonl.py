@@ -3,17 +3,32 @@
 JSON Lines is read line by line and one bad line quarantines only itself. A JSON array is
 streamed element by element with `raw_decode`, so a large array never sits in memory
 whole; a malformed element ends the array there (the rest cannot be delimited reliably).
+
+JSON Lines in UTF-8 is parsed a block of lines at a time by Polars (`columnar.py`), when
+every line of the block would become an article; any other block is read line by line
+with `json.loads`, so rejects and odd values come out exactly as before.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from cooccur.readers.base import MIB, Input, Item, ReadError, ReadOptions, Reject, read_limited
-from cooccur.readers.encoding import decode_document, sniff_input, text_lines
+from cooccur.readers.base import (
+    MIB,
+    Input,
+    Item,
+    ReadError,
+    ReadOptions,
+    Reject,
+    iter_byte_lines,
+    read_limited,
+)
+from cooccur.readers.columnar import BLOCK_BYTES, BLOCK_LINES, MIN_BLOCK_LINES, columnar_block
+from cooccur.readers.encoding import decode_document, decode_line, sniff_input, text_lines
 from cooccur.readers.records import ObjectMapper
 
 _DECODER = json.JSONDecoder()
@@ -24,18 +39,86 @@ def read_jsonl(source: Input, options: ReadOptions) -> Iterator[Item]:
     """One JSON object per line with `text` (or at least `title`) and optional id, date, url."""
     codec = sniff_input(source)
     mapper = ObjectMapper(options.mapping)
+    columnar = (
+        options.columnar
+        and codec in ("utf-8", "utf-8-sig")
+        and not any("." in name for name in options.mapping.values())
+    )
     with source.open() as stream:
+        if columnar:
+            yield from _read_blocks(stream, codec, mapper, options)
+            return
         for number, offset, line, raw in text_lines(stream, codec, options.max_record_bytes):
             if line is None:
-                yield Reject(
-                    "record_too_large",
-                    f"line over the {options.max_record_bytes // MIB} MiB record limit",
-                    number,
-                    offset,
-                )
+                yield _too_large(number, offset, options)
                 continue
             if not line.strip():
                 continue
+            yield _parse_line(line, number, offset, raw, mapper)
+
+
+def _too_large(number: int, offset: int | None, options: ReadOptions) -> Reject:
+    return Reject(
+        "record_too_large",
+        f"line over the {options.max_record_bytes // MIB} MiB record limit",
+        number,
+        offset,
+    )
+
+
+def _read_blocks(
+    stream: io.BufferedIOBase, codec: str, mapper: ObjectMapper, options: ReadOptions
+) -> Iterator[Item]:
+    """`read_jsonl` over a byte-line codec, a block of lines at a time.
+
+    Lines are split exactly as `text_lines` splits them (the same limit, the same BOM
+    handling); a block that `columnar_block` declines is read line by line as before.
+    """
+    block: list[tuple[int, int, bytes]] = []
+    size = 0
+    first = True
+    lines = iter_byte_lines(stream, options.max_record_bytes)
+    while True:
+        try:
+            number, offset, raw = next(lines)
+        except StopIteration:
+            break
+        except Exception:  # a damaged stream: the lines before the damage still count
+            yield from _block_items(block, codec, mapper, options)
+            raise
+        if raw is None:
+            yield from _block_items(block, codec, mapper, options)
+            block, size = [], 0
+            yield _too_large(number, offset, options)
+            continue
+        if first:
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+            first = False
+        block.append((number, offset, raw))
+        size += len(raw)
+        if len(block) >= BLOCK_LINES or size >= BLOCK_BYTES:
+            yield from _block_items(block, codec, mapper, options)
+            block, size = [], 0
+    yield from _block_items(block, codec, mapper, options)
+
+
+def _block_items(
+    block: list[tuple[int, int, bytes]], codec: str, mapper: ObjectMapper, options: ReadOptions
+) -> Iterator[Item]:
+    if not block:
+        return
+    fast = columnar_block(block, options.mapping)
+    if fast is not None:
+        yield fast
+        return
+    if len(block) > MIN_BLOCK_LINES:  # one odd line: read only its part line by line
+        half = len(block) // 2
+        yield from _block_items(block[:half], codec, mapper, options)
+        yield from _block_items(block[half:], codec, mapper, options)
+        return
+    for number, offset, raw in block:
+        line = decode_line(raw, codec)
+        if line.strip():
             yield _parse_line(line, number, offset, raw, mapper)
 
 

@@ -1,4 +1,9 @@
-"""Parquet files: rows streamed in record batches, columns mapped like CSV's."""
+"""Parquet files: rows streamed in record batches, columns mapped like CSV's.
+
+A batch whose fields are all strings (dates strings or timestamps) and whose rows all
+become articles is handed on column-wise as an `ArticleBlock`; any other batch is read
+row by row.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from cooccur.readers.base import Input, Item, ReadError, ReadOptions, resolve_columns
+from cooccur.readers.columnar import arrow_block
 from cooccur.readers.records import record_item
 
 BATCH_ROWS = 2048
@@ -46,6 +52,11 @@ def read_parquet(source: Input, options: ReadOptions) -> Iterator[Item]:
         line = 0
         try:
             for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
+                block = arrow_block(batch, columns, line + 1) if options.columnar else None
+                if block is not None:  # every row an article: read column-wise
+                    line += batch.num_rows
+                    yield block
+                    continue
                 for row in batch.to_pylist():
                     line += 1
 
