@@ -70,3 +70,39 @@ def test_seed_defense_theme_on_the_leonardo_baykar_sentences(seed_db: Path) -> N
     assert len(baykar_defense) >= 2
     assert {"drones", "defense"} <= set(";".join(defense["keywords"]).split(";"))
     assert "diplomacy" in set(themes["theme"])
+
+
+def test_every_baykar_sentence_is_defense(seed_db: Path) -> None:
+    with Store(seed_db, read_only=True) as store:
+        baykar = store.query(
+            "select distinct m.sentence_id from mentions as m join entities as e "
+            "using (entity_id) where e.key = 'org:baykar'"
+        )["sentence_id"].to_list()
+        sentences = store.query(
+            "select s.sentence_id, substr(a.text, s.start_char + 1, s.end_char - s.start_char)"
+            " as sentence from sentences as s join articles as a using (article_id)"
+        )
+        defense = store.query("select sentence_id, keywords from themes where theme = 'defense'")
+    # 'the memorandum of understanding signed between Leonardo and Baykar on March 6'
+    # names no weapon: Baykar, a drone maker, is what makes it a defence sentence
+    memorandum = sentences.filter(pl.col("sentence").str.contains("memorandum of understanding"))
+    assert memorandum.height == 1
+    assert memorandum["sentence_id"][0] in set(baykar)
+    assert len(baykar) >= 3
+    assert set(baykar) <= set(defense["sentence_id"])
+    keywords = dict(defense.iter_rows())
+    assert "baykar" in keywords[memorandum["sentence_id"][0]].split(";")
+
+
+def test_memorandum_alone_is_not_defense_vocabulary() -> None:
+    from cooccur.themes import ThemeTagger
+
+    themes = ThemeTagger.load()
+    # a trade memorandum stays out of the defence theme; a UAV maker's does not
+    assert not [
+        r
+        for r in themes.tag("a", "", "A memorandum of understanding on wheat.", [0])
+        if r[2] == "defense"
+    ]
+    rows = themes.tag("a", "", "Baykar signed a memorandum on UAVs.", [0])
+    assert ("a", 1, "defense", 2, "baykar;uavs") in rows
