@@ -22,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-# Pair instances in one part: its packed keys take 8 bytes each (128 MB at 16M).
-PART_MAX = 16_000_000
+# Pair instances in one part: its packed keys take 8 bytes each (64 MB at 8M).
+PART_MAX = 8_000_000
 
 Ints = npt.NDArray[np.integer]
 
@@ -181,58 +181,91 @@ def _entity_ranges(rows: _Rows, first: int, last: int, part_max: int) -> list[tu
 def _count_part(
     rows: _Rows, g_first: int, g_last: int, lo: int, hi: int, min_support: int
 ) -> PairPart:
-    """Generate the part's pair instances as packed keys, sort, count equal runs."""
+    """Generate the part's pair instances as packed keys, sort, count equal runs.
+
+    Key bits, high to low: group within the part, first entity − lo, second entity − lo;
+    32-bit keys when they fit (half the memory, sorted ≈ 2× faster), else 64-bit."""
     first, last = int(rows.group_start[g_first]), int(rows.group_start[g_last])
     ent, after = rows.entity[first:last], rows.after[first:last]
+    top = min(hi, 1 << rows.entity_bits)
+    a_shift = _bits(max((1 << rows.entity_bits) - lo, 2))
+    g_shift = a_shift + _bits(max(top - lo, 2))
+    g_bits = _bits(g_last - g_first) if g_last - g_first > 1 else 0
+    dtype = np.uint32 if g_shift + g_bits <= 32 else np.uint64
     chosen = after > 0
     if (lo, hi) != (0, 1 << rows.entity_bits):
         chosen &= (ent >= lo) & (ent < hi)
-    starts = np.flatnonzero(chosen)
+    partner = np.flatnonzero(chosen)  # rows starting a pair, in row order
     del chosen
-    counts = after[starts]
-    # Rows that start the most pairs first: the rows still pairing at offset d are a prefix.
-    order = np.argsort(-counts, kind="stable")
-    starts, counts = starts[order], counts[order]
-    del order
-    e_bits = np.uint64(rows.entity_bits)
-    key_a = ent[starts].astype(np.uint64) << e_bits
-    if g_last - g_first > 1:
+    left = after[partner]  # pairs each still has to start
+    key_a = (ent[partner] - np.uint32(lo)).astype(dtype) << dtype(a_shift)
+    key_a -= dtype(lo)  # folds "second entity − lo" into the sum below (wraps, then back)
+    if g_bits:
         group_of = np.repeat(
-            np.arange(g_last - g_first, dtype=np.uint64),
+            np.arange(g_last - g_first, dtype=dtype),
             np.diff(rows.group_start[g_first : g_last + 1]),
         )
-        key_a |= group_of[starts] << (e_bits + e_bits)
+        key_a |= group_of[partner] << dtype(g_shift)
         del group_of
-    # prefix[d - 1]: how many rows start a pair at offset d
-    prefix = np.cumsum(np.bincount(counts)[::-1])[::-1][1:]
-    keys = np.empty(int(counts.sum(dtype=np.int64)), dtype=np.uint64)
-    partner = starts + 1
-    second = np.empty(len(starts), dtype=np.uint32)
+    keys = np.empty(int(left.sum(dtype=np.int64)), dtype=dtype)
+    second = np.empty(len(partner), dtype=np.uint32)
+    partner += 1
     at = 0
-    for size in prefix.tolist():
-        np.take(ent, partner[:size], out=second[:size])
-        np.add(key_a[:size], second[:size], out=keys[at : at + size])
-        partner[:size] += 1
+    # Round d pairs each row with the row d after it: indexes rise, so reads stream.
+    while len(partner):
+        size = len(partner)
+        np.take(ent, partner, out=second[:size], mode="clip")
+        np.add(key_a, second[:size], out=keys[at : at + size])
         at += size
-    del partner, second, key_a, starts, counts
+        left -= 1
+        more = left > 0
+        if not more.all():
+            partner, key_a, left = partner[more], key_a[more], left[more]
+        partner += 1
+    del partner, second, key_a, left
     keys.sort()
+    # equal keys are one pair: its count is the length of the run
     boundary = np.empty(len(keys), dtype=bool)
-    if len(keys):
-        boundary[0] = True
-        np.not_equal(keys[1:], keys[:-1], out=boundary[1:])
+    boundary[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=boundary[1:])
+    pairs = keys[boundary]
+    total = len(keys)
+    del keys
     run_start = np.flatnonzero(boundary)
     del boundary
-    n = np.diff(run_start, append=len(keys))
+    n = np.empty(len(run_start), dtype=np.int32)
+    np.subtract(run_start[1:], run_start[:-1], out=n[:-1], casting="unsafe")
+    n[-1:] = total - run_start[-1:]
+    del run_start
     if min_support > 1:
         keep = n >= min_support
-        run_start, n = run_start[keep], n[keep]
-    pairs = keys[run_start]
-    del keys, run_start
-    mask = np.uint64((1 << rows.entity_bits) - 1)
-    e_min = rows.entity_min
-    entity_b = ((pairs & mask).astype(np.int64) + e_min).astype(np.int32)
-    pairs >>= e_bits
-    entity_a = ((pairs & mask).astype(np.int64) + e_min).astype(np.int32)
-    pairs >>= e_bits
-    grp = rows.groups[g_first + pairs.astype(np.int64)].astype(np.int32)
-    return PairPart(grp=grp, entity_a=entity_a, entity_b=entity_b, n=n.astype(np.int32))
+        pairs, n = pairs[keep], n[keep]
+    return _decode(rows, pairs, n, g_first, g_last, lo, a_shift, g_shift)
+
+
+def _decode(
+    rows: _Rows,
+    pairs: npt.NDArray[np.unsignedinteger],
+    n: npt.NDArray[np.int32],
+    g_first: int,
+    g_last: int,
+    lo: int,
+    a_shift: int,
+    g_shift: int,
+) -> PairPart:
+    """Unpack keys into int32 columns (int32 arithmetic wraps back to the true entity id)."""
+    offset = np.int32(lo + rows.entity_min)
+    kind = pairs.dtype.type
+    entity_b = np.empty(len(pairs), dtype=np.int32)
+    np.bitwise_and(pairs, kind((1 << a_shift) - 1), out=entity_b, casting="unsafe")
+    entity_b += offset
+    np.right_shift(pairs, kind(a_shift), out=pairs)
+    entity_a = np.empty(len(pairs), dtype=np.int32)
+    np.bitwise_and(pairs, kind((1 << (g_shift - a_shift)) - 1), out=entity_a, casting="unsafe")
+    entity_a += offset
+    if g_last - g_first > 1:
+        np.right_shift(pairs, kind(g_shift - a_shift), out=pairs)
+        grp = rows.groups[g_first:g_last].astype(np.int32)[pairs]
+    else:
+        grp = np.full(len(pairs), rows.groups[g_first], dtype=np.int32)
+    return PairPart(grp=grp, entity_a=entity_a, entity_b=entity_b, n=n)
