@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cooccur.counts import unit_pair_counts
-from cooccur.pair_kernel import count_pairs
+from cooccur.pair_kernel import _squeeze, count_pairs
 from cooccur.store import Store
 
 Pairs = dict[tuple[int, int, int], int]
@@ -89,18 +89,38 @@ def test_empty_input_and_lone_entities_give_no_pairs() -> None:
 
 
 def test_keys_too_wide_to_pack_fall_back_to_lexsort() -> None:
-    # groups, units and entities spanning 2^20, 2^47 and 2^32 cannot share 64 bits
+    # groups over 2^20, units with bits set all over 62 bits, entities over 2^32: no packing
+    rng = np.random.default_rng(2)
+    units = rng.integers(0, 2**62, 40).tolist()
     rows = [
-        (0, 0, -(2**31)),
-        (0, 0, 2**31 - 1),
-        (2**20, 2**47, -(2**31)),
-        (2**20, 2**47, 0),
-        (2**20, 2**47, 2**31 - 1),
-        (2**20, 5, 0),
-        (2**20, 5, 2**31 - 1),
+        (int(rng.choice([0, 2**20])), units[i % 40], int(e))
+        for i, e in enumerate(rng.choice([-(2**31), 0, 7, 2**31 - 1], 400))
     ]
     assert kernel(rows) == reference(rows)
     assert kernel(rows, part_max=1) == reference(rows)
+
+
+def test_sentence_units_of_many_articles_are_squeezed_into_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # unit = article × 65536 + sentence, article numbers to 2^40, sentences < 8, entities
+    # over 2^20: 1 + 56 + 20 bits do not fit, but the unit's unused bits 3…15 are dropped
+    # (1 + 43 + 20), so the fast packed sort runs, not the lexsort fallback.
+    rng = np.random.default_rng(9)
+    articles = rng.integers(0, 2**40, 300)
+    rows = [
+        (int(g), int(a) * 65536 + int(s), int(e))
+        for a in articles
+        for g, s, e in zip(
+            rng.integers(0, 2, 6), rng.integers(0, 8, 6), rng.integers(0, 2**20, 6), strict=True
+        )
+    ]
+    rows += [(0, int(articles[0]) * 65536, 5), (0, int(articles[0]) * 65536, 2**20 - 1)]
+    assert _squeeze(np.array([u for _, u, _ in rows], dtype=np.uint64))[1] == 43
+    expected = reference(rows)
+    monkeypatch.setattr(np, "lexsort", None)  # the fallback would fail
+    assert kernel(rows) == expected
+    assert kernel(rows, part_max=3) == expected
 
 
 rows_strategy = st.lists(

@@ -81,6 +81,30 @@ def _bits(span: int) -> int:
     return max(int(span - 1).bit_length(), 1)
 
 
+def _squeeze(offsets: npt.NDArray[np.uint64]) -> tuple[npt.NDArray[np.uint64], int]:
+    """Drop the bits no value sets (order kept): sentence units are article × 65536 +
+    sentence, and sentences rarely pass 255, so this frees bits for the packed key."""
+    used = int(np.bitwise_or.reduce(offsets)) if len(offsets) else 0
+    runs, bit = [], 0
+    while used >> bit:
+        if (used >> bit) & 1:
+            width = 0
+            while (used >> (bit + width)) & 1:
+                width += 1
+            runs.append((bit, width))
+            bit += width
+        else:
+            bit += 1
+    if len(runs) <= 1 or len(runs) > 8:  # nothing to drop but leading zeros, or too scattered
+        return offsets, _bits(used + 1)
+    out = np.zeros(len(offsets), dtype=np.uint64)
+    at = 0
+    for start, width in runs:
+        out |= ((offsets >> np.uint64(start)) & np.uint64((1 << width) - 1)) << np.uint64(at)
+        at += width
+    return out, max(at, 1)
+
+
 def _sort_rows(grp: Ints, unit: Ints, entity: Ints) -> _Rows:
     """Sort by one packed uint64 key (group, unit, entity) when the three fit in 64 bits
     (SIMD sort, ≈ 10× lexsort), else by lexsort; drop repeated rows."""
@@ -88,10 +112,19 @@ def _sort_rows(grp: Ints, unit: Ints, entity: Ints) -> _Rows:
     g_bits = _bits(int(grp.max()) - g_min + 1)
     u_bits = _bits(int(unit.max()) - u_min + 1)
     e_bits = _bits(int(entity.max()) - e_min + 1)
+    u_off = None
+    if g_bits + u_bits + e_bits > 64:
+        # bit fields of the unit stay aligned if they are not offset by the minimum
+        u_min = min(u_min, 0)
+        u_off, u_bits = _squeeze(np.subtract(unit, u_min, dtype=np.int64).view(np.uint64))
     if g_bits + u_bits + e_bits <= 64:
-        key = (grp.astype(np.uint64) - np.uint64(g_min)) << np.uint64(u_bits + e_bits)
-        key |= (unit.astype(np.int64) - u_min).astype(np.uint64) << np.uint64(e_bits)
-        key |= (entity.astype(np.int64) - e_min).astype(np.uint64)
+        if u_off is None:
+            u_off = np.subtract(unit, u_min, dtype=np.int64).view(np.uint64)
+        key = u_off
+        del u_off
+        key <<= np.uint64(e_bits)
+        key |= np.subtract(entity, e_min, dtype=np.int64).view(np.uint64)
+        key |= np.subtract(grp, g_min, dtype=np.int64).view(np.uint64) << np.uint64(u_bits + e_bits)
         key.sort()
         if len(key) > 1 and not (key[1:] != key[:-1]).all():
             key = key[np.concatenate(([True], key[1:] != key[:-1]))]
@@ -105,6 +138,7 @@ def _sort_rows(grp: Ints, unit: Ints, entity: Ints) -> _Rows:
         groups = key[group_start].astype(np.int64) + g_min
         del key
     else:
+        del u_off
         order = np.lexsort((entity, unit, grp))
         g, u = grp[order], unit[order]
         ent = (entity[order].astype(np.int64) - e_min).astype(np.uint32)
