@@ -6,12 +6,16 @@ units of the group naming both, for n ≥ min_support.
 
 Why not SQL: most pairs are named together once or twice, so a hash aggregation (DuckDB's
 self-join + group by) spends its time and memory on a table of mostly unique keys. Here every
-pair instance becomes one 64-bit integer (group, a, b packed into bits) and a sort brings
-equal keys together; counting is a diff over the sorted keys. Memory stays bounded because
-the work is cut into parts of at most `part_max` pair instances (runs of whole groups, or one
-large group by ranges of its first entity), and each part is sorted, counted and handed
-back before the next one exists. Peak memory: the input rows (≈ 20 bytes a row) plus one
-part (≈ 17 bytes an instance) plus its result.
+pair instance becomes one 32- or 64-bit integer (group, a, b packed into bits) and a sort
+brings equal keys together; counting is a diff over the sorted keys. On 1M articles × 20
+entities this takes about half SciPy's `triu(X.T @ X, 1)` CPU time (`benchmarks/pair_kernel.py`).
+
+Memory stays bounded because the work is cut into parts of at most `part_max` pair instances
+(runs of whole groups, or one large group by ranges of its first entity; one first entity
+is never split), and each part is generated, sorted, counted and handed back before the next
+one exists. Peak: sorting the input (≈ 40 bytes a row, briefly), then 8 bytes a row plus one
+part: ≤ 8 bytes an instance for its keys, ≤ 24 per row starting a pair, ≈ 24 per distinct
+pair of its result.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-# Pair instances in one part: its packed keys take 8 bytes each (64 MB at 8M).
+# Pair instances in one part: its packed keys take 4 or 8 bytes each (≤ 64 MB at 8M).
 PART_MAX = 8_000_000
 
 Ints = npt.NDArray[np.integer]
