@@ -1,4 +1,4 @@
-"""Document-level pair counting: cooccur's SQL kernel against SciPy, same data, same run.
+"""Document-level pair counting: cooccur's pair kernel against SciPy, same data, same run.
 
 A synthetic corpus (articles × distinct entities each, entity popularity skewed like news:
 a few entities everywhere, a long tail) is written once; then each method runs in its own
