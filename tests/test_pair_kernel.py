@@ -189,3 +189,9 @@ def test_rejects_bad_options(bad: dict[str, int]) -> None:
     one = np.array([1])
     with pytest.raises(ValueError):
         list(count_pairs(one, one, one, **bad))
+
+
+def test_rejects_entities_beyond_32_bits() -> None:
+    # the output columns are int32, like DuckDB's entity_id
+    with pytest.raises(ValueError, match="32-bit"):
+        list(count_pairs(np.array([1, 1]), np.array([5, 5]), np.array([1, 2**31])))

@@ -113,6 +113,9 @@ def _sort_rows(grp: Ints, unit: Ints, entity: Ints) -> _Rows:
     """Sort by one packed uint64 key (group, unit, entity) when the three fit in 64 bits
     (SIMD sort, ≈ 10× lexsort), else by lexsort; drop repeated rows."""
     g_min, u_min, e_min = int(grp.min()), int(unit.min()), int(entity.min())
+    limits = np.iinfo(np.int32)
+    if min(g_min, e_min) < limits.min or max(int(grp.max()), int(entity.max())) > limits.max:
+        raise ValueError("groups and entity ids must be 32-bit integers (as in DuckDB)")
     g_bits = _bits(int(grp.max()) - g_min + 1)
     u_bits = _bits(int(unit.max()) - u_min + 1)
     e_bits = _bits(int(entity.max()) - e_min + 1)
