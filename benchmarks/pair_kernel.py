@@ -104,7 +104,7 @@ def run_cooccur(data: Path, options: dict[str, str]) -> dict[str, float]:
         )
         before = peak_rss_mb()
         start, cpu = time.perf_counter(), cpu_seconds()
-        written = counts.unit_pair_counts(store, **({"part_max": part_max} if part_max else {}))
+        written = counts.unit_pair_counts(store, part_max=part_max)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         pairs, instances = store.con.execute("select count(*), sum(n) from pair_counts").fetchone()
     assert written == pairs

@@ -296,9 +296,7 @@ def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
     run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
-def unit_pair_counts(
-    store: Store, *, min_support: int = 1, part_max: int = pair_kernel.PART_MAX
-) -> int:
+def unit_pair_counts(store: Store, *, min_support: int = 1, part_max: int | None = None) -> int:
     """Fill `pair_counts` for the unit contexts from `unit_entities` with the NumPy pair
     kernel, one part at a time (each part is written before the next is counted, so memory
     holds the input rows and one part). Returns the pairs written."""

@@ -26,8 +26,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-# Pair instances in one part: its packed keys take 4 or 8 bytes each (≤ 64 MB at 8M).
+# Pair instances in one part: its packed keys take 4 or 8 bytes each (≤ 64 MB at 8M). By
+# default a part also holds at most 1/PARTS of all instances (but not less than PART_MIN),
+# so on small inputs too one part's temporaries stay small beside the result.
 PART_MAX = 8_000_000
+PART_MIN = 1_000_000
+PARTS = 8
 
 Ints = npt.NDArray[np.integer]
 
@@ -63,18 +67,22 @@ def count_pairs(
     entity: Ints,
     *,
     min_support: int = 1,
-    part_max: int = PART_MAX,
+    part_max: int | None = None,
 ) -> Iterator[PairPart]:
     """Pair counts per group, one part at a time (consume each before asking for the next:
-    that is what bounds memory). Rows may come in any order; repeated rows count once."""
+    that is what bounds memory). Rows may come in any order; repeated rows count once.
+    `part_max`: pair instances per part (default: see PART_MAX)."""
     if not len(grp) == len(unit) == len(entity):
         raise ValueError("grp, unit and entity must have one value per row")
-    if min_support < 1 or part_max < 1:
+    if min_support < 1 or (part_max is not None and part_max < 1):
         raise ValueError("min_support and part_max must be at least 1")
     if len(grp) == 0:
         return
     rows = _sort_rows(np.asarray(grp), np.asarray(unit), np.asarray(entity))
     del grp, unit, entity  # the caller's references aside, the sorted rows replace them
+    if part_max is None:
+        total = int(rows.after.sum(dtype=np.int64))
+        part_max = min(PART_MAX, max(PART_MIN, -(-total // PARTS)))
     for first, last, lo, hi in _plan(rows, part_max):
         part = _count_part(rows, first, last, lo, hi, min_support)
         if len(part):
