@@ -1,20 +1,22 @@
-"""Document-level pair counting: cooccur's SQL kernel against SciPy, same data, same run.
+"""Document-level pair counting: cooccur's pair kernel against SciPy, same data, same run.
 
 A synthetic corpus (articles × distinct entities each, entity popularity skewed like news:
 a few entities everywhere, a long tail) is written once; then each method runs in its own
 fresh process, so peak memory is that method's alone:
 
 - scipy:  csr incidence matrix X, `triu(X.T @ X, 1)` (the reference the tests use);
-- duckdb: cooccur's kernel, the SQL files `analytics/unit_marginals.sql` and
-  `analytics/pair_counts.sql` run in the partitions `cooccur.counts` chooses, into a
-  DuckDB file (as `cooccur run` does).
+- cooccur: the library's kernel as `cooccur run` runs it (`counts.unit_pair_counts`): rows
+  read from `unit_entities` in a DuckDB file, counted by `cooccur.pair_kernel` (NumPy),
+  written to `pair_counts` part by part; reading and writing count in the time.
 
 Both must produce the same number of pairs and pair instances. Prints seconds and peak RSS
 per method and our/SciPy ratios. Usage:
 
     python benchmarks/pair_kernel.py --quick          # 100k articles × 20 entities
     python benchmarks/pair_kernel.py                  # 1M articles × 20 entities
-    python benchmarks/pair_kernel.py --repeat 3 --threads 2 --memory-limit 6GB
+    python benchmarks/pair_kernel.py --repeat 2 --threads 2 --part-max 8000000
+
+`count_pairs(doc_ids, entity_ids)` is the same kernel on bare arrays, for `benchmarks/run.py`.
 """
 
 from __future__ import annotations
@@ -75,15 +77,16 @@ def run_scipy(data: Path) -> dict[str, float]:
     }
 
 
-def run_duckdb(data: Path, options: dict[str, str]) -> dict[str, float]:
+def run_cooccur(data: Path, options: dict[str, str]) -> dict[str, float]:
+    """cooccur's kernel as `cooccur run` runs it: rows in the temp table `unit_entities` of a
+    DuckDB file, `counts.unit_pair_counts` reads them, counts in NumPy and writes
+    `pair_counts` part by part. Reading and writing DuckDB count in the time."""
     import polars as pl
 
     from cooccur import counts
     from cooccur.store import Store
 
-    for name in ("part_min", "part_max"):
-        if name in options:
-            setattr(counts, name.upper(), int(options.pop(name)))
+    part_max = int(options.pop("part_max", 0)) or None
     units, entities = np.load(data / "units.npy"), np.load(data / "entities.npy")
     with Store(data / f"bench-{os.getpid()}.duckdb") as store:
         for key, value in options.items():
@@ -96,20 +99,15 @@ def run_duckdb(data: Path, options: dict[str, str]) -> dict[str, float]:
         store.unregister("synthetic")
         del units, entities
         store.execute(
-            "create temp table group_marginals (grp integer, entity_id integer, n bigint)"
-        )
-        store.execute(
             "create temp table pair_counts (grp integer, entity_a integer, entity_b integer, "
             "n integer)"
         )
         before = peak_rss_mb()
         start, cpu = time.perf_counter(), cpu_seconds()
-        counts.run_script(store, "analytics/unit_marginals")
-        parts = counts._partitions(store)
-        for part in parts:
-            counts.run_script(store, "analytics/pair_counts", part | {"min_support": 1})
+        written = counts.unit_pair_counts(store, part_max=part_max)
         seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
         pairs, instances = store.con.execute("select count(*), sum(n) from pair_counts").fetchone()
+    assert written == pairs
     return {
         "seconds": seconds,
         "cpu_seconds": cpu,
@@ -117,8 +115,30 @@ def run_duckdb(data: Path, options: dict[str, str]) -> dict[str, float]:
         "delta_mb": peak_rss_mb() - before,
         "pairs": int(pairs),
         "instances": int(instances),
-        "partitions": len(parts),
     }
+
+
+def count_pairs(
+    doc_ids: np.ndarray, entity_ids: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Document-level pair counts by the library kernel (`cooccur.pair_kernel`), for
+    `benchmarks/run.py`: mentions in any order, repeats allowed; returns (entity_a,
+    entity_b, n) with entity_a < entity_b. Columns are joined one at a time (peak: the
+    result plus one column)."""
+    from cooccur.pair_kernel import count_pairs as kernel
+
+    group = np.zeros(len(doc_ids), dtype=np.int32)
+    columns: dict[str, list[np.ndarray]] = {"entity_a": [], "entity_b": [], "n": []}
+    for part in kernel(group, doc_ids, entity_ids):
+        for name, chunks in columns.items():
+            chunks.append(getattr(part, name))
+        del part
+    del group
+    joined = []
+    for chunks in columns.values():
+        joined.append(np.concatenate(chunks) if chunks else np.array([], dtype=np.int32))
+        chunks.clear()
+    return joined[0], joined[1], joined[2]
 
 
 def child(method: str, data: Path, options: dict[str, str]) -> dict[str, float]:
@@ -126,7 +146,7 @@ def child(method: str, data: Path, options: dict[str, str]) -> dict[str, float]:
     code = (
         "import json, sys; from pathlib import Path; import pair_kernel as k; "
         f"r = k.run_{method}(Path({str(data)!r})"
-        + (f", {options!r})" if method == "duckdb" else ")")
+        + (f", {options!r})" if method == "cooccur" else ")")
         + "; print(json.dumps(r))"
     )
     paths = [str(Path(__file__).parent), os.environ.get("PYTHONPATH", "")]
@@ -145,18 +165,18 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=None)
     parser.add_argument("--per-article", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=1, help="alternating runs of each method")
-    parser.add_argument("--threads", default="2")
+    parser.add_argument("--threads", default=None, help="DuckDB threads (default: cooccur's)")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 6GB")
-    parser.add_argument("--part-min", default=None, help="instances above which to split")
-    parser.add_argument("--part-max", default=None, help="instances per part at most")
+    parser.add_argument("--part-max", default=None, help="pair instances per kernel part")
     args = parser.parse_args()
     n_articles = args.articles or (100_000 if args.quick else 1_000_000)
-    options = {"threads": args.threads, "preserve_insertion_order": "false"}
+    options = {}
+    if args.threads:
+        options["threads"] = args.threads
     if args.memory_limit:
         options["memory_limit"] = args.memory_limit
-    for name in ("part_min", "part_max"):
-        if getattr(args, name):
-            options[name] = getattr(args, name)
+    if args.part_max:
+        options["part_max"] = args.part_max
 
     with tempfile.TemporaryDirectory(prefix="pair-kernel-") as tmp:
         data = Path(tmp)
@@ -165,18 +185,18 @@ def main() -> None:
         np.save(data / "entities.npy", entities)
         print(f"{n_articles:,} articles, {len(units):,} (article, entity) rows, options {options}")
         del units, entities
-        results: dict[str, list[dict[str, float]]] = {"scipy": [], "duckdb": []}
+        results: dict[str, list[dict[str, float]]] = {"scipy": [], "cooccur": []}
         for _ in range(args.repeat):
-            for method in ("scipy", "duckdb"):
+            for method in ("scipy", "cooccur"):
                 result = child(method, data, dict(options))
                 results[method].append(result)
                 print(method, json.dumps(result), flush=True)
     best = {m: min(runs, key=lambda r: r["seconds"]) for m, runs in results.items()}
-    assert best["scipy"]["pairs"] == best["duckdb"]["pairs"], "pair counts differ"
-    assert best["scipy"]["instances"] == best["duckdb"]["instances"], "instances differ"
-    ours, theirs = best["duckdb"], best["scipy"]
+    assert best["scipy"]["pairs"] == best["cooccur"]["pairs"], "pair counts differ"
+    assert best["scipy"]["instances"] == best["cooccur"]["instances"], "instances differ"
+    ours, theirs = best["cooccur"], best["scipy"]
     print(
-        f"best of {args.repeat}: duckdb/scipy wall {ours['seconds'] / theirs['seconds']:.2f} "
+        f"best of {args.repeat}: cooccur/scipy wall {ours['seconds'] / theirs['seconds']:.2f} "
         f"({ours['seconds']:.1f} s vs {theirs['seconds']:.1f} s), "
         f"cpu {ours['cpu_seconds'] / theirs['cpu_seconds']:.2f}, "
         f"peak memory {ours['peak_mb'] / theirs['peak_mb']:.2f} "

@@ -622,7 +622,9 @@ def bench_pairs(ctx: Context) -> None:
     ]
     kernel = HERE / "pair_kernel.py"
     if kernel.exists():
-        methods.append(("pairs_kernel", "`benchmarks/pair_kernel.py` `count_pairs`"))
+        methods.append(
+            ("pairs_kernel", "cooccur's kernel `cooccur.pair_kernel` (NumPy sort; `count_pairs`)")
+        )
     done = {name: ctx.task(name, args, label=f"pairs: {name}") for name, _ in methods}
     base = done["pairs_scipy"]
     lines = [

@@ -373,7 +373,8 @@ def pairs_duckdb(args: dict[str, Any]) -> dict[str, Any]:
 
 @task
 def pairs_kernel(args: dict[str, Any]) -> dict[str, Any]:
-    """The analytics area's kernel, if `benchmarks/pair_kernel.py` offers `count_pairs`.
+    """cooccur's pair kernel (`cooccur.pair_kernel`) through `benchmarks/pair_kernel.py`
+    `count_pairs`, which is looked up there so older commits without it still run.
 
     Expected: `count_pairs(doc_ids, entity_ids)` over int32 NumPy arrays, returning three
     arrays `(entity_a, entity_b, n)` with entity_a < entity_b (or a frame with those columns).

@@ -1,10 +1,14 @@
 """The co-occurrence stage: frequency, pair counts and association measures in DuckDB.
 
 Every number is computed by the SQL files in `sql/analytics/` (plus `sql/cooccurrence.sql`
-and `sql/entity_frequency.sql`); this module only decides which buckets to recompute and
-runs the files in order. A count is incremental: only the buckets (day, week, …) holding
-articles tagged since the last count, or whose tags are gone, are recomputed, and the
-result equals a full recompute. Changing the settings (or the tagger) forces a full one.
+and `sql/entity_frequency.sql`) but one: the pair counts of the unit contexts (document,
+paragraph, sentence), which `cooccur.pair_kernel` computes in NumPy from `unit_entities`
+and writes into `pair_counts` part by part (most pairs are rare, and sorting packed pair
+keys beats DuckDB's hash aggregation of mostly unique keys in time and peak memory). This
+module decides which buckets to recompute and runs the steps in order. A count is
+incremental: only the buckets (day, week, …) holding articles tagged since the last count,
+or whose tags are gone, are recomputed, and the result equals a full recompute. Changing
+the settings (or the tagger) forces a full one.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import polars as pl
 
+from cooccur import pair_kernel
 from cooccur.settings import SQL_DIR, load_sql
 from cooccur.store import Store, fault_point
 from cooccur.tone import fill_sentence_tone
@@ -24,12 +29,6 @@ from cooccur.tone import fill_sentence_tone
 BUCKETS = ("day", "week", "month", "quarter", "year", "all")
 CONTEXTS = ("document", "paragraph", "sentence", "window")
 UNIT_CONTEXTS = ("document", "paragraph", "sentence")
-# The pair kernel's hash table holds one partition's pairs: a group (bucket × context) with
-# more pair instances than PART_MIN is split by ranges of its first entity into up to
-# PARTS parts, or more if a part would still exceed PART_MAX (peak memory follows it).
-PART_MIN = 5_000_000
-PART_MAX = 25_000_000
-PARTS = 8
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
@@ -285,8 +284,7 @@ def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
     run_script(store, "analytics/unit_marginals")
     if config.min_support > 1:
         run_script(store, "analytics/prune_units", {"min_support": config.min_support})
-    for part in _partitions(store):
-        run_script(store, "analytics/pair_counts", part | {"min_support": config.min_support})
+    unit_pair_counts(store, min_support=config.min_support)
     if "window" in config.contexts:
         run_script(
             store, "analytics/window", {"k": config.window_k, "min_support": config.min_support}
@@ -298,32 +296,24 @@ def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
     run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
-def _partitions(store: Store) -> list[dict[str, int]]:
-    """Split the kernel's work into parts: runs of whole groups of up to PART_MAX pair
-    instances, and a group larger than PART_MIN by ranges of its first entity."""
-    sizes = store.query(load_sql("analytics/partition_sizes")).rows()
-    parts: list[dict[str, int]] = []
-    whole = {"entity_lo": -(2**31), "entity_hi": 2**31 - 1}
-    run_start, run_total = None, 0
-    for grp, instances in sizes:
-        if instances > PART_MIN:
-            if run_start is not None:
-                parts.append({"grp_lo": run_start, "grp_hi": grp - 1} | whole)
-                run_start, run_total = None, 0
-            n_parts = max(min(PARTS, -(-instances // PART_MIN)), -(-instances // PART_MAX))
-            cuts = store.query(
-                load_sql("analytics/partition_cuts"), {"grp": grp, "parts": n_parts}
-            )["cut"].to_list()
-            bounds = [whole["entity_lo"], *cuts, whole["entity_hi"]]
-            for lo, hi in zip(bounds, bounds[1:], strict=False):
-                parts.append({"grp_lo": grp, "grp_hi": grp, "entity_lo": lo, "entity_hi": hi})
-            continue
-        if run_start is not None and run_total + instances > PART_MAX:
-            parts.append({"grp_lo": run_start, "grp_hi": grp - 1} | whole)
-            run_start, run_total = None, 0
-        if run_start is None:
-            run_start = grp
-        run_total += instances
-    if run_start is not None:
-        parts.append({"grp_lo": run_start, "grp_hi": 2**31 - 1} | whole)
-    return parts
+def unit_pair_counts(store: Store, *, min_support: int = 1, part_max: int | None = None) -> int:
+    """Fill `pair_counts` for the unit contexts from `unit_entities` with the NumPy pair
+    kernel, one part at a time (each part is written before the next is counted, so memory
+    holds the input rows and one part). Returns the pairs written."""
+    rows = store.con.execute(load_sql("analytics/kernel_input")).fetchnumpy()
+    parts = pair_kernel.count_pairs(
+        rows.pop("grp"),
+        rows.pop("unit"),
+        rows.pop("entity_id"),
+        min_support=min_support,
+        part_max=part_max,
+    )
+    written = 0
+    for part in parts:
+        frame = pl.DataFrame(
+            {"grp": part.grp, "entity_a": part.entity_a, "entity_b": part.entity_b, "n": part.n}
+        )
+        store.run_with("analytics/pair_counts", kernel_part=frame)
+        written += len(part)
+        del part, frame
+    return written
