@@ -618,7 +618,10 @@ def bench_pairs(ctx: Context) -> None:
     args = {"mentions": str(path)}
     methods = [
         ("pairs_scipy", "(c) SciPy `triu(X.T @ X, 1)`"),
-        ("pairs_duckdb", "DuckDB self-join (the document CTE of `sql/cooccurrence.sql`)"),
+        (
+            "pairs_duckdb",
+            "DuckDB self-join + group by (the SQL way; cooccur's method before the kernel)",
+        ),
     ]
     kernel = HERE / "pair_kernel.py"
     if kernel.exists():

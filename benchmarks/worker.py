@@ -343,7 +343,7 @@ def pairs_scipy(args: dict[str, Any]) -> dict[str, Any]:
 
 @task
 def pairs_duckdb(args: dict[str, Any]) -> dict[str, Any]:
-    """The library's current method: the document CTE of `sql/cooccurrence.sql` (self-join)."""
+    """A DuckDB self-join and group by: the SQL way, and cooccur's method before its kernel."""
     import duckdb
 
     con = duckdb.connect()
