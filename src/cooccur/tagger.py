@@ -133,7 +133,9 @@ def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> 
         if after[1:2].isupper() and _COMPANY.match(text, match.end, match.end + 60):
             roles[i] = "company"  # Bell Canada Enterprises Inc, British Petroleum Co
             continue
-        if match.start in sentence_starts or after.startswith(_SUBJECT_AFTER):
+        if match.start in sentence_starts and _figure_follows(after):
+            roles[i] = "figure"  # a row of a table: Holland 2,444,260
+        elif match.start in sentence_starts or after.startswith(_SUBJECT_AFTER):
             roles[i] = "subject"
         if (
             i
@@ -153,6 +155,11 @@ _NOT_FIGURE = re.compile(
     r"(?:19|20)\d\d\W*$|.*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? $"
 )
 _FIGURE_SPAN = 25
+
+
+def _figure_follows(after: str) -> bool:
+    number = _FIGURE.match(after.lstrip(" :.,-"))
+    return number is not None and not _NOT_FIGURE.match(number.group())
 
 
 def _near_figure(text: str, start: int, end: int) -> bool:
