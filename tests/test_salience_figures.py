@@ -63,7 +63,8 @@ def test_figure_share_feature(gazetteer: Gazetteer) -> None:
     share = dict(rows.select("entity_key", "figure_share").iter_rows())
     for iso3 in ("DEU", "ITA", "NLD", "BEL"):
         assert share[f"country:{iso3}"] == 1.0, iso3
-    assert rows["art_figure"].unique().to_list() == [1.0]  # every candidate beside a figure
+    countries = rows.filter(pl.col("kind") == "country")
+    assert countries["art_figure"].unique().to_list() == [1.0]  # each beside a figure
 
 
 def test_people_and_organisations_have_their_own_thresholds(tmp_path: Path) -> None:
