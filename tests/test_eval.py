@@ -66,5 +66,9 @@ def test_eval_reproduces_the_published_figures(reuters_file) -> None:  # type: i
     # the targets, on the held-out half
     country = measured[("validation", "country")]
     assert country[0] >= 0.90 and country[2] >= 0.92
-    # pairs: the 0.65 target is not met; this guards what was reached (0.506 before)
-    assert measured[("validation", "country pair")][2] >= 0.60
+    # pairs: 0.65 is met on this half (0.693) but not on average over other divisions
+    # (about 0.62, see RESULTS.md); this guards what was reached (0.506 before)
+    assert measured[("validation", "country pair")][2] >= 0.65
+    # people and organisations with their own thresholds (0.401 and 0.407 before)
+    assert measured[("validation", "person")][2] >= 0.43
+    assert measured[("validation", "org")][2] >= 0.47

@@ -107,6 +107,7 @@ FEATURES = (
     "list_share",
     "currency_share",
     "company_share",
+    "figure_share",
     "in_lead2",
     "coverage",
     "density",
@@ -123,6 +124,7 @@ FEATURES = (
         "art_title",
         "art_top_share",
         "art_max_list",
+        "art_figure",
     ),
 )
 # the multi-country model: every salience feature, plus where the country stands among
@@ -168,6 +170,9 @@ class SalienceModel:
     multi_country: MultiCountryModel | None = None
     # countries' own threshold: fitted for pairs of focus countries, not single entities
     country_threshold: float | None = None
+    # people's and organisations' own: names are found more often than editors tag them
+    person_threshold: float | None = None
+    org_threshold: float | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> SalienceModel:
@@ -179,6 +184,8 @@ class SalienceModel:
             data["threshold"],
             MultiCountryModel(**multi) if multi else None,
             data.get("country_threshold"),
+            data.get("person_threshold"),
+            data.get("org_threshold"),
         )
 
     def save(self, path: Path, **info: object) -> None:
@@ -187,11 +194,20 @@ class SalienceModel:
             "bias": self.bias,
             "threshold": self.threshold,
         }
-        if self.country_threshold is not None:
-            data["country_threshold"] = self.country_threshold
+        for kind, value in self._kind_thresholds().items():
+            data[f"{kind}_threshold"] = value
         if self.multi_country is not None:
             data["multi_country"] = asdict(self.multi_country)
         path.write_text(json.dumps({**data, **info}, indent=2) + "\n", encoding="utf-8")
+
+    def _kind_thresholds(self) -> dict[str, float]:
+        """The thresholds fitted for one kind, by kind."""
+        given = {
+            "country": self.country_threshold,
+            "person": self.person_threshold,
+            "org": self.org_threshold,
+        }
+        return {kind: value for kind, value in given.items() if value is not None}
 
     def score(self) -> pl.Expr:
         """Salience as a Polars expression over the feature columns (no Python per row)."""
@@ -199,15 +215,11 @@ class SalienceModel:
 
     def focus(self, scored: pl.DataFrame) -> pl.Series:
         """Focus per row of `scored` (feature rows with `salience`): salience over the
-        threshold (the countries' own, if fitted); for a country of a story with several
+        threshold (its kind's own, if fitted); for a country of a story with several
         candidate countries, the multi-country model's score over its threshold."""
         threshold = pl.lit(self.threshold)
-        if self.country_threshold is not None:
-            threshold = (
-                pl.when(pl.col("kind") == "country")
-                .then(pl.lit(self.country_threshold))
-                .otherwise(threshold)
-            )
+        for kind, value in self._kind_thresholds().items():
+            threshold = pl.when(pl.col("kind") == kind).then(pl.lit(value)).otherwise(threshold)
         over = pl.col("salience") >= threshold
         if self.multi_country is None:
             return scored.select(over.alias("focus")).to_series()
@@ -348,6 +360,7 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
         (pl.col("role") == "list").filter(body).mean().fill_null(0.0).alias("list_share"),
         (pl.col("role") == "currency").mean().alias("currency_share"),
         (pl.col("role") == "company").mean().alias("company_share"),
+        (pl.col("role") == "figure").filter(body).mean().fill_null(0.0).alias("figure_share"),
         ((pl.col("sentence_id") <= 2) & body).any().alias("in_lead2"),
         pl.col("via_place").mean().alias("place_share"),
     )
@@ -420,6 +433,7 @@ def _article_shape(rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("in_title").sum().cast(pl.Float64).log1p().alias("art_title"),
         pl.col("share").max().alias("art_top_share"),
         pl.col("list_size").max().alias("art_max_list"),
+        (pl.col("figure_share") > 0).mean().alias("art_figure"),
         pl.col("list_with_anchor").mean().alias("art_list_anchor"),
         pl.col("in_dateline").any().alias("art_dateline"),
         pl.col("in_title").mean().alias("art_title_share"),

@@ -134,7 +134,8 @@ _COMPANY = re.compile(
 def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> list[str]:
     """How each mention is used, for salience: the subject of its sentence (*Japan said*,
     *Japan's exports*), one item of a list (*Japan, South Korea and Taiwan*), a currency
-    (*Australian dlrs*, *U.S. dollar*), or none of these."""
+    (*Australian dlrs*, *U.S. dollar*), next to a figure (*3.44 mln tonnes in France*),
+    or none of these."""
     roles = [""] * len(matches)
     sentence_starts = set(starts or [0])
     for i, match in enumerate(matches):
@@ -145,7 +146,9 @@ def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> 
         if after[1:2].isupper() and _COMPANY.match(text, match.end, match.end + 60):
             roles[i] = "company"  # Bell Canada Enterprises Inc, British Petroleum Co
             continue
-        if match.start in sentence_starts or after.startswith(_SUBJECT_AFTER):
+        if match.start in sentence_starts and _figure_follows(after):
+            roles[i] = "figure"  # a row of a table: Holland 2,444,260
+        elif match.start in sentence_starts or after.startswith(_SUBJECT_AFTER):
             roles[i] = "subject"
         if (
             i
@@ -153,7 +156,38 @@ def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> 
             and roles[i - 1] not in ("currency", "company")
         ):
             roles[i] = roles[i - 1] = "list"
+    for i, match in enumerate(matches):
+        if not roles[i] and _near_figure(text, match.start, match.end):
+            roles[i] = "figure"  # 3.44 mln tonnes in France; Holland 2,444,260
     return roles
+
+
+# a quantity (*3.44*, *2,444,260*, *12 pct*), not a year, a date or a name (*G-7*, *B-52*)
+_FIGURE = re.compile(r"(?<![\w.,-])\d[\d.,]*(?!\w)")
+_NOT_FIGURE = re.compile(
+    r"(?:19|20)\d\d\W*$|.*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? $"
+)
+_FIGURE_SPAN = 25
+
+
+def _figure_follows(after: str) -> bool:
+    number = _FIGURE.match(after.lstrip(" :.,-"))
+    return number is not None and not _NOT_FIGURE.match(number.group())
+
+
+def _near_figure(text: str, start: int, end: int) -> bool:
+    """A number within `_FIGURE_SPAN` characters of the mention, on its line: an item of
+    a table or of a round-up of figures rather than the story's subject."""
+    lo = max(0, text.rfind("\n", max(0, start - _FIGURE_SPAN), start) + 1, start - _FIGURE_SPAN)
+    hi = text.find("\n", end, end + _FIGURE_SPAN)
+    hi = end + _FIGURE_SPAN if hi < 0 else hi
+    for number in _FIGURE.finditer(text, lo, hi):
+        if not (
+            _NOT_FIGURE.match(number.group())
+            or _NOT_FIGURE.match(text[max(0, number.start() - 10) : number.start()])
+        ):
+            return True
+    return False
 
 
 SENTENCE_SCHEMA = {
