@@ -114,3 +114,15 @@ def test_migration_files_are_numbered_once(tmp_path: Path) -> None:
     (tmp_path / "002_b.sql").write_text("select 1;")
     with pytest.raises(MigrationFailed, match="share version 2; renumber one"):
         migrations(tmp_path)
+
+
+def test_duckdb_memory_is_capped_and_spills_beside_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "capped.duckdb"
+    with Store(db) as store:
+        assert store.scalar("select current_setting('memory_limit')") == "3.7 GiB"  # 4 GB
+        assert store.scalar("select current_setting('temp_directory')") == f"{db}.tmp"
+    monkeypatch.setenv("COOCCUR_MEMORY_LIMIT", "1GB")
+    with Store(db) as store:
+        assert store.scalar("select current_setting('memory_limit')") == "953.6 MiB"

@@ -93,13 +93,25 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+MEMORY_LIMIT = "4GB"  # DuckDB's own default is 80% of RAM; `$COOCCUR_MEMORY_LIMIT` overrides
+
+
+def _limits(path: Path) -> dict[str, str]:
+    """DuckDB's memory cap and where it spills beyond it (beside the database), so a large
+    count or join slows down on disk instead of taking the machine's memory."""
+    return {
+        "memory_limit": os.environ.get("COOCCUR_MEMORY_LIMIT") or MEMORY_LIMIT,
+        "temp_directory": str(path.with_name(path.name + ".tmp")),
+    }
+
+
 def _connect(path: Path, *, read_only: bool, busy_wait: float) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting up to `busy_wait` s while another process holds it."""
     deadline = time.monotonic() + busy_wait
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=_limits(path))
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise
