@@ -182,10 +182,11 @@ def cooccur_flow(
     window_k: int | None = None,
     ordered: bool | None = None,
     min_support: int | None = None,
+    tone: bool | None = None,
 ) -> dict[str, int]:
     """Count pairs; unset options keep the defaults of `cooccur.counts.AnalyticsConfig`."""
     options = dict(buckets=buckets, contexts=contexts, window_k=window_k, ordered=ordered)
-    config = AnalyticsConfig.from_options(options | {"min_support": min_support})
+    config = AnalyticsConfig.from_options(options | {"min_support": min_support, "tone": tone})
     return count_pairs(db, config)
 
 
@@ -214,8 +215,8 @@ def pipeline(
 
     `runner` (threads, processes, dask) runs the tagging batches; `address` is an existing
     Dask scheduler (tcp://host:8786). `analytics`: options of `cooccur_flow` (buckets,
-    contexts, window_k, ordered, min_support). One run writes a database at a time: a second one
-    waits up to `wait` seconds, then stops without writing anything.
+    contexts, window_k, ordered, min_support, tone). One run writes a database at a time: a
+    second one waits up to `wait` seconds, then stops without writing anything.
     """
     logger = get_run_logger()
     if runner not in RUNNERS:

@@ -78,9 +78,7 @@ def test_cooccur_command_runs_on_the_bundled_examples(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_cooccur_run_takes_urls_of_feeds_and_article_files(
-    prefect_harness: None, tmp_path: Path
-) -> None:
+def test_cooccur_run_takes_urls_and_can_skip_tone(prefect_harness: None, tmp_path: Path) -> None:
     import http.server
     import threading
     from functools import partial
@@ -104,7 +102,15 @@ def test_cooccur_run_takes_urls_of_feeds_and_article_files(
     try:
         result = CliRunner().invoke(
             app,
-            ["run", f"{base}/news.jsonl", "--db", str(db), "--reports", str(tmp_path / "r")],
+            [
+                "run",
+                f"{base}/news.jsonl",
+                "--db",
+                str(db),
+                "--reports",
+                str(tmp_path / "r"),
+                "--no-tone",
+            ],
         )
         missing = CliRunner().invoke(app, ["run", str(tmp_path / "nothing.jsonl"), "--db", str(db)])
     finally:
@@ -114,4 +120,6 @@ def test_cooccur_run_takes_urls_of_feeds_and_article_files(
     with Store(db, read_only=True) as store:
         assert store.scalar("select count(*) from articles") == 1
         assert store.scalar("select count(*) from mentions") >= 2
+        assert store.scalar("select count(*) from sentence_tone") == 0  # --no-tone
+        assert store.scalar("select count(*) from cooccurrence") > 0
     assert missing.exit_code == 2 and "input not found" in missing.output

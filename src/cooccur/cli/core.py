@@ -61,6 +61,13 @@ def run(
     window_k: Annotated[int | None, typer.Option(help="Tokens per window context.")] = None,
     ordered: Annotated[bool, typer.Option(help="Also count window pairs in order.")] = False,
     min_support: Annotated[int | None, typer.Option(help="Keep pairs seen this often.")] = None,
+    tone: Annotated[
+        bool,
+        typer.Option(
+            help="Score sentence tone (VADER, ≈ 0.3 ms a sentence naming two entities); "
+            "--no-tone skips it for bulk loads."
+        ),
+    ] = True,
 ) -> None:
     """Ingest, tag, count and report: the whole pipeline as one Prefect flow run.
 
@@ -78,7 +85,12 @@ def run(
 
     lists = {"buckets": buckets, "contexts": contexts}
     analytics: dict[str, object] = {k: v.split(",") for k, v in lists.items() if v}
-    numbers = {"window_k": window_k, "min_support": min_support, "ordered": ordered or None}
+    numbers = {
+        "window_k": window_k,
+        "min_support": min_support,
+        "ordered": ordered or None,
+        "tone": None if tone else False,
+    }
     analytics |= {k: v for k, v in numbers.items() if v is not None}
     try:
         AnalyticsConfig.from_options(analytics)
