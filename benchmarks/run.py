@@ -947,7 +947,13 @@ def write_section(mode: str, body: str, path: Path = RESULTS_MD) -> None:
         _, after = rest.split(end, 1)
         text = before + block + after
     else:
-        heading = f"## Measured: {mode} mode (`make bench{'' if mode == 'quick' else '-full'}`)"
+        command = {"quick": "make bench", "full": "make bench-full"}.get(mode)
+        name, _, only = mode.partition("-")
+        heading = (
+            f"## Measured: {mode} mode (`{command}`)"
+            if command
+            else f"## Measured: {name} mode, only {only.replace('-', ', ')}"
+        )
         text = text.rstrip() + f"\n\n{heading}\n\n{block}\n"
     path.write_text(text, encoding="utf-8")
 

@@ -463,8 +463,8 @@ def _duckdb_settings(store: Store) -> Iterator[None]:
         # the WAL written under the cap goes into the file now, under the cap too: left
         # to `close`, the checkpoint ran with the limit lifted (1.9 GB peak at 1M articles)
         store.execute("checkpoint")
-    finally:
-        store.execute("set memory_limit = ?", [before["memory_limit"]])
+    finally:  # DuckDB shows the limit rounded ('3.7 GiB'): restore the configured one
+        store.execute("set memory_limit = ?", [store.memory_limit])
         store.execute("set checkpoint_threshold = ?", [before["checkpoint_threshold"]])
 
 
