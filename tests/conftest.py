@@ -60,3 +60,20 @@ def reuters_db(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, see
         tag_pending(store, load_gazetteer())
         compute_tables(store)
     return path
+
+
+def ingest_reuters_subset(folder: Path, reuters_file: Path, seed_dir: Path, n: int = 300) -> Path:
+    """A database of the seed and the first `n` Reuters stories, ingested, not tagged (the
+    subset is a temporary file, not a copy kept anywhere)."""
+    from itertools import islice
+
+    from cooccur.ingest import ingest_paths
+    from cooccur.store import Store
+
+    subset = folder / f"reuters-{n}.jsonl"
+    with reuters_file.open(encoding="utf-8") as handle:
+        subset.write_text("".join(islice(handle, n)), encoding="utf-8")
+    path = folder / "ingested.duckdb"
+    with Store(path) as store:
+        ingest_paths(store, [subset, seed_dir])
+    return path

@@ -126,3 +126,6 @@ def test_duckdb_memory_is_capped_and_spills_beside_the_database(
     monkeypatch.setenv("COOCCUR_MEMORY_LIMIT", "1GB")
     with Store(db) as store:
         assert store.scalar("select current_setting('memory_limit')") == "953.6 MiB"
+    monkeypatch.setenv("COOCCUR_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match="COOCCUR_MEMORY_LIMIT"):
+        Store(db)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from itertools import islice
 from pathlib import Path
 
 import pytest
+from conftest import ingest_reuters_subset
 
 from cooccur.gazetteer import load_gazetteer
-from cooccur.ingest import ingest_paths
 from cooccur.store import Store
 from cooccur.tag import TagOptions, tag_pending
 
@@ -16,13 +15,7 @@ from cooccur.tag import TagOptions, tag_pending
 @pytest.fixture()
 def small_db(tmp_path: Path, reuters_file: Path, seed_dir: Path) -> Path:
     """The seed and the first 300 Reuters stories (a temporary subset, not a copy)."""
-    subset = tmp_path / "reuters-300.jsonl"
-    with reuters_file.open(encoding="utf-8") as handle:
-        subset.write_text("".join(islice(handle, 300)), encoding="utf-8")
-    path = tmp_path / "db.duckdb"
-    with Store(path) as store:
-        ingest_paths(store, [subset, seed_dir])
-    return path
+    return ingest_reuters_subset(tmp_path, reuters_file, seed_dir)
 
 
 @pytest.mark.slow

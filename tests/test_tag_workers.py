@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import replace
-from itertools import islice
 from pathlib import Path
 
 import polars as pl
 import pytest
+from conftest import ingest_reuters_subset
 
 from cooccur.gazetteer import load_gazetteer
-from cooccur.ingest import ingest_paths
 from cooccur.store import Store
 from cooccur.tag import (
-    PENDING_SQL,
     TagContext,
     _tag_in_workers,
     pending_batches,
@@ -38,14 +36,7 @@ TABLES = (
 @pytest.fixture(scope="module")
 def ingested(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, seed_dir: Path) -> Path:
     """The seed and the first 300 Reuters stories, ingested, not tagged."""
-    folder = tmp_path_factory.mktemp("workers")
-    subset = folder / "reuters-300.jsonl"
-    with reuters_file.open(encoding="utf-8") as handle:
-        subset.write_text("".join(islice(handle, 300)), encoding="utf-8")
-    path = folder / "ingested.duckdb"
-    with Store(path) as store:
-        ingest_paths(store, [subset, seed_dir])
-    return path
+    return ingest_reuters_subset(tmp_path_factory.mktemp("workers"), reuters_file, seed_dir)
 
 
 def tables_after(ingested: Path, copy: Path, **options: object) -> dict[str, pl.DataFrame]:
@@ -58,7 +49,10 @@ def tables_after(ingested: Path, copy: Path, **options: object) -> dict[str, pl.
 
 def test_batches_are_those_of_reselecting_the_pending_articles(ingested: Path) -> None:
     with Store(ingested, read_only=True) as store:
-        expected = store.query(PENDING_SQL)
+        expected = store.query(  # nothing is tagged yet: every text article, in id order
+            "select article_id, title, text, published_at from articles "
+            "where source <> 'gdelt' order by article_id"
+        )
         ids = pending_ids(store)
         batches = list(pending_batches(store, ids, 7))  # 10 batches a query: 5 queries
     assert [b.height for b in batches] == [7] * (expected.height // 7) + [expected.height % 7]

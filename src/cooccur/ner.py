@@ -48,7 +48,8 @@ _TITLE_WORDS = (
     "analyst economist official lawmaker negotiator diplomat undersecretary treasurer"
 ).split()
 _NAME_WORD = r"(?:[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)?|[A-Z]{2,}(?:[-'’][A-Z]+)?|[A-Z]\.)"
-_PARTICLE = r"(?:van|von|de|der|da|di|del|al|bin|ibn|le|la)(?= [A-Z])"
+_PARTICLES = ("van", "von", "de", "der", "da", "di", "del", "al", "bin", "ibn", "le", "la")
+_PARTICLE = rf"(?:{'|'.join(_PARTICLES)})(?= [A-Z])"
 _NAME_AFTER = re.compile(
     r",? (?:of (?:the )?[A-Z][a-z]+(?: (?:and )?[A-Z][a-z]+){0,2},? )?"
     rf"(?P<name>{_NAME_WORD}(?: (?:{_NAME_WORD}|{_PARTICLE})){{0,3}})"
@@ -70,7 +71,6 @@ _ROLE_AFTER = re.compile(
 # so a company's one-word name is not taken for a person)
 _SPEECH = re.compile(r" (?:said|says|told|added|stated|declared|warned|noted)\b")
 _NAME_TOKEN = re.compile(_NAME_WORD)
-_PARTICLES = frozenset("van von de der da di del al bin ibn le la".split())
 
 
 def _name_before(text: str, end: int) -> tuple[int, int] | None:
@@ -88,7 +88,7 @@ def _name_before(text: str, end: int) -> tuple[int, int] | None:
             break
         if space < 0:
             break
-    while text[start : start + 3].split(" ")[0] in _PARTICLES:  # never begins with 'de'
+    while text[start:end].split(" ", 1)[0] in _PARTICLES:  # a name never begins with 'de'
         start = text.index(" ", start) + 1
     return (start, end) if words >= 2 else None
 

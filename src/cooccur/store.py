@@ -112,6 +112,9 @@ def _connect(path: Path, *, read_only: bool, busy_wait: float) -> duckdb.DuckDBP
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=_limits(path))
+        except (duckdb.ParserException, duckdb.InvalidInputException) as error:
+            limit = _limits(path)["memory_limit"]
+            raise ValueError(f"memory limit {limit!r} ($COOCCUR_MEMORY_LIMIT): {error}") from None
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
                 raise

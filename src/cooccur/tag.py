@@ -156,8 +156,6 @@ _PENDING = (
     "from articles where article_id not in (select article_id from tagged_articles) "
     "and source <> 'gdelt'"
 )
-PENDING_SQL = "select article_id, title, text, published_at " + _PENDING + " order by article_id"
-PENDING_COUNT_SQL = "select count(*) " + _PENDING
 PENDING_IDS_SQL = "select article_id " + _PENDING + " order by article_id"
 _FETCH_SQL = (
     "select a.article_id, a.title, a.text, a.published_at from articles as a "
@@ -247,6 +245,8 @@ def default_workers() -> int:
     """`$COOCCUR_TAG_WORKERS`, else one per core up to two (the machines this runs on)."""
     given = os.environ.get(WORKERS_ENV, "").strip()
     if given:
+        if not given.isdigit():
+            raise ValueError(f"${WORKERS_ENV} must be a number of processes, not {given!r}")
         return max(1, int(given))
     return max(1, min(2, os.cpu_count() or 1))
 
