@@ -91,15 +91,19 @@ def load_pool(path: Path | None = None) -> SentencePool:
     return SentencePool(titles, leads, list(body), np.array(lengths, dtype=np.int64))
 
 
-def _articles(pool: SentencePool, stream: int, count: int, id_prefix: str) -> list[str]:
-    """`count` JSON lines from random stream `stream` (same inputs, same bytes)."""
+def _articles(
+    pool: SentencePool, stream: int, count: int, id_prefix: str, *, last_days: int = 0
+) -> list[str]:
+    """`count` JSON lines from random stream `stream` (same inputs, same bytes); dated over
+    the whole span, or over its `last_days` days (the news a scheduled run adds)."""
     import numpy as np
 
     rng = np.random.default_rng([SEED, stream])
     n_body = pool.lengths[rng.integers(0, len(pool.lengths), count)]
     leads = rng.integers(0, len(pool.leads), count)
     titles = rng.integers(0, len(pool.titles), count)
-    seconds = np.sort(rng.integers(0, _SPAN_SECONDS, count))
+    first = _SPAN_SECONDS - last_days * 86_400 if last_days else 0
+    seconds = np.sort(rng.integers(first, _SPAN_SECONDS, count))
     body = rng.integers(0, len(pool.body), int(n_body.sum()))
     breaks = rng.random(int(n_body.sum())) < 0.45  # new paragraph before this sentence
     lines, cursor = [], 0
@@ -149,13 +153,17 @@ def scaled_corpus(out: Path, n_articles: int, *, pool: SentencePool | None = Non
     return folder
 
 
-def extra_batch(out: Path, k: int, *, pool: SentencePool | None = None) -> Path:
-    """The k-th batch of 1,000 new articles (streams far from the corpus parts)."""
+def extra_batch(out: Path, k: int, *, pool: SentencePool | None = None, last_days: int = 0) -> Path:
+    """The k-th batch of 1,000 new articles (streams far from the corpus parts), dated over
+    the whole span or, with `last_days`, over the span's last days."""
     folder = out / "corpus" / f"extra-v{GENERATOR_VERSION}"
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"extra-{k:03d}.jsonl"
+    name = f"recent-{k:03d}" if last_days else f"extra-{k:03d}"
+    target = folder / f"{name}.jsonl"
     if not target.exists():
-        _write(target, _articles(pool or load_pool(), 1_000_000 + k, EXTRA_SIZE, f"extra-{k}"))
+        stream = (2_000_000 if last_days else 1_000_000) + k  # recent ones are new texts
+        lines = _articles(pool or load_pool(), stream, EXTRA_SIZE, name, last_days=last_days)
+        _write(target, lines)
     return target
 
 

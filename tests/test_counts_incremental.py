@@ -18,13 +18,29 @@ from cooccur.tag import TagOptions, tag_pending
 # (entities the name rules discover get ids in the order they are met).
 FIXED_IDS = TagOptions(name_rules=False)
 
-TABLES = ("cooccurrence", "entity_frequency", "bucket_totals", "entity_marginals")
+TABLES = (
+    "cooccurrence",
+    "entity_frequency",
+    "bucket_totals",
+    "entity_marginals",
+    "pair_count_sums",
+    "pair_tone_sums",
+    "bucket_articles",
+    "entity_count_sums",
+)
 CONFIG = AnalyticsConfig(
     buckets=("day", "week", "month", "quarter", "year", "all"),
     contexts=("document", "paragraph", "sentence", "window"),
     window_k=5,
     ordered=True,
     min_support=2,
+)
+# every pair kept: new articles are added to the stored sums instead of recounted
+ADDITIVE = AnalyticsConfig(
+    buckets=("day", "week", "month", "quarter", "year", "all"),
+    contexts=("document", "paragraph", "sentence", "window"),
+    window_k=5,
+    ordered=True,
 )
 
 
@@ -44,8 +60,9 @@ def _snapshot(store: Store) -> dict[str, list[tuple]]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("config", [CONFIG, ADDITIVE], ids=["min-support-2", "additive"])
 def test_adding_articles_recomputes_touched_buckets_only_and_equals_full(
-    tmp_path: Path, reuters_file: Path
+    tmp_path: Path, reuters_file: Path, config: AnalyticsConfig
 ) -> None:
     records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[::12]]
     late = [r for i, r in enumerate(records) if r["date"] >= "1987-03-30" or i % 60 == 0]
@@ -54,16 +71,17 @@ def test_adding_articles_recomputes_touched_buckets_only_and_equals_full(
     second = _write(tmp_path / "late.jsonl", late)
 
     with Store(tmp_path / "incremental.duckdb") as store:
-        assert _add(store, first, CONFIG)["full_recompute"] == 1
-        summary = _add(store, second, CONFIG)
+        assert _add(store, first, config)["full_recompute"] == 1
+        summary = _add(store, second, config)
         incremental = _snapshot(store)
         kept = store.query(
             "select count(*) as n from bucket_updates where updated_at < "
             "(select max(updated_at) from bucket_updates)"
         ).item()
         total = store.scalar("select count(*) from bucket_updates")
-        again = compute_tables(store, CONFIG)
+        again = compute_tables(store, config)
     assert summary["full_recompute"] == 0
+    assert summary["added_only"] == (config.min_support == 1)
     # some buckets were left alone: none of the new articles fall in them
     assert kept > 0 and summary["buckets_recomputed"] == total - kept
     assert again["buckets_recomputed"] == 0  # nothing new: nothing recomputed
@@ -71,7 +89,7 @@ def test_adding_articles_recomputes_touched_buckets_only_and_equals_full(
     with Store(tmp_path / "full.duckdb") as store:
         ingest_paths(store, [first, second])
         tag_pending(store, load_countries(), options=FIXED_IDS)
-        compute_tables(store, CONFIG)
+        compute_tables(store, config)
         full = _snapshot(store)
     for table in TABLES:
         assert incremental[table] == full[table], table

@@ -3,8 +3,10 @@
 -- joins fast); scope_buckets: one row per such article × bucket kind whose bucket is touched;
 -- scope_groups: one row per bucket × context kind (grp, the unit of every later step);
 -- scope_mentions: one row per mention of an article in scope.
--- Inputs: touched_buckets, theme_sentences, focus_entities; $source (format or path glob,
--- null for all), $theme_filter, $focus, $kinds (entity kinds, null for all), $contexts.
+-- Inputs: touched_buckets, changed_articles, theme_sentences, focus_entities;
+-- $only_changed (only the articles not counted yet, whose counts are added to the stored
+-- sums), $source (format or path glob, null for all), $theme_filter, $focus, $kinds (entity
+-- kinds, null for all), $contexts.
 
 create or replace temp table scope_picked as
 with picked as (
@@ -15,6 +17,8 @@ with picked as (
            or a.source = $source::varchar or a.source_path glob $source::varchar)
       and (not $theme_filter::boolean
            or a.article_id in (select article_id from theme_sentences))
+      and (not $only_changed::boolean
+           or a.article_id in (select article_id from changed_articles))
 )
 select p.article_id, t.bucket, t.bucket_start
 from picked as p

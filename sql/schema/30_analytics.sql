@@ -61,6 +61,46 @@ create table if not exists entity_marginals (
     n bigint not null
 );
 
+-- one row per bucket: the articles in it (the denominator of `share_of_articles`)
+create table if not exists bucket_articles (
+    bucket varchar not null,
+    bucket_start date not null,
+    n_articles bigint not null
+);
+
+-- one row per bucket × context × entity pair: the contexts naming both (n). The additive
+-- part of `cooccurrence`, kept so that new articles add to it instead of recounting
+-- their buckets (the measures are then recomputed from these sums)
+create table if not exists pair_count_sums (
+    bucket varchar not null,
+    bucket_start date not null,
+    context varchar not null,
+    entity_a integer not null,
+    entity_b integer not null,
+    n bigint not null
+);
+
+-- one row per bucket × entity pair (entity_a < entity_b): sum and number of the tone scores
+-- of the sentences naming both (tone_mean = tone_sum / tone_n), additive like the counts
+create table if not exists pair_tone_sums (
+    bucket varchar not null,
+    bucket_start date not null,
+    entity_a integer not null,
+    entity_b integer not null,
+    tone_sum decimal(18, 4) not null,
+    tone_n bigint not null
+);
+
+-- one row per bucket × entity: articles and mentions naming it (the additive part of
+-- `entity_frequency`)
+create table if not exists entity_count_sums (
+    bucket varchar not null,
+    bucket_start date not null,
+    entity_id integer not null,
+    n_articles bigint not null,
+    n_mentions bigint not null
+);
+
 -- one row per sentence naming two or more entities: VADER compound score in [-1, 1];
 -- the span identifies the sentence version (a re-tag that moves it leaves a stale row)
 create table if not exists sentence_tone (

@@ -32,6 +32,11 @@ UNIT_CONTEXTS = ("document", "paragraph", "sentence")
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
+# Version of the stored analytics tables: a database counted under another layout (before
+# the additive sums existed) is recounted in full.
+LAYOUT = "sums-1"
+
+
 class SettingsError(ValueError):
     """Analytics settings that cannot be used (unknown bucket or context, bad k)."""
 
@@ -115,6 +120,7 @@ class PairFilter:
 class CountSummary:
     full_recompute: bool = False
     buckets_recomputed: int = 0
+    added: bool = False
     sentences_scored: int = 0
     cooccurrence_rows: int = 0
     entity_frequency_rows: int = 0
@@ -123,6 +129,7 @@ class CountSummary:
         return {
             "full_recompute": int(self.full_recompute),
             "buckets_recomputed": self.buckets_recomputed,
+            "added_only": int(self.added),
             "sentences_scored": self.sentences_scored,
             "cooccurrence_rows": self.cooccurrence_rows,
             "entity_frequency_rows": self.entity_frequency_rows,
@@ -187,7 +194,8 @@ def compute_tables(
     if config.tone:
         summary.sentences_scored = fill_sentence_tone(store, progress=progress)
     wanted = config.as_settings() | {
-        "tagger_version": str(store.scalar("select value from meta where key = 'tagger_version'"))
+        "tagger_version": str(store.scalar("select value from meta where key = 'tagger_version'")),
+        "layout": LAYOUT,
     }
     with store.transaction():
         summary.full_recompute = full or _stored_settings(store) != wanted
@@ -196,7 +204,16 @@ def compute_tables(
         run_script(store, "analytics/touched_buckets", {"buckets": list(config.buckets)})
         summary.buckets_recomputed = store.scalar("select count(*) from touched_buckets")
         if summary.buckets_recomputed:
-            _count(store, config, PairFilter())
+            summary.added = not summary.full_recompute and _only_added(store, config)
+            _count(store, config, PairFilter(), only_changed=summary.added)
+            run_script(store, "analytics/entity_counts")
+            run_script(store, "analytics/count_deltas")
+            if summary.added:
+                run_script(store, "analytics/add_sums")
+                run_script(store, "analytics/load_sums", {"contexts": config.context_kinds})
+                _measure(store, config)
+            else:
+                run_script(store, "analytics/replace_sums")
             run_script(store, "cooccurrence")
             run_script(store, "entity_frequency")
             run_script(store, "analytics/store_results", {"updated_at": datetime.now()})
@@ -256,8 +273,23 @@ def _require_table(store: Store, table: str, option: str) -> None:
         )
 
 
-def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
-    """Count the touched buckets into temp tables, ending with `pair_measures`."""
+def _only_added(store: Store, config: AnalyticsConfig) -> bool:
+    """Whether this count may add the new articles to the stored sums instead of recounting
+    their buckets: nothing counted before lost its tags, and every pair is kept."""
+    if config.min_support > 1:
+        return False
+    gone = store.scalar(
+        "select count(*) from changed_articles "
+        "where article_id not in (select article_id from tagged_articles)"
+    )
+    return gone == 0
+
+
+def _count(
+    store: Store, config: AnalyticsConfig, filters: PairFilter, *, only_changed: bool = False
+) -> None:
+    """Count the touched buckets (or only their articles not counted yet) into temp tables,
+    ending with `pair_measures`."""
     if filters.theme:
         _require_table(store, "themes", "the theme filter")
     if filters.focus:
@@ -274,6 +306,7 @@ def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
             "source": filters.source,
             "theme_filter": bool(filters.theme),
             "focus": filters.focus,
+            "only_changed": only_changed,
             "kinds": list(dict.fromkeys(filters.kinds)) if filters.kinds else None,
             "contexts": config.context_kinds,
         },
@@ -293,6 +326,12 @@ def _count(store: Store, config: AnalyticsConfig, filters: PairFilter) -> None:
         run_script(store, "analytics/pair_tone")
     else:
         run_script(store, "analytics/no_tone")
+    if not only_changed:
+        _measure(store, config)
+
+
+def _measure(store: Store, config: AnalyticsConfig) -> None:
+    """`pair_measures` from the counts in the temp tables (a count, or the stored sums)."""
     run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
