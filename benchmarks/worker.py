@@ -422,6 +422,7 @@ def generate(args: dict[str, Any]) -> dict[str, Any]:
             made["bytes"] = sum(p.stat().st_size for p in folder.iterdir())
             made["parts"] = len(list(folder.iterdir()))
             made["extras"] = [str(corpus.extra_batch(out, k, pool=pool)) for k in (0, 1)]
+            made["recent"] = str(corpus.extra_batch(out, 0, pool=pool, last_days=7))
         if args.get("pair_docs"):
             options = {k: args[k] for k in ("n_entities", "zipf") if args.get(k) is not None}
             made["mentions"] = str(corpus.synthetic_mentions(out, args["pair_docs"], **options))

@@ -1,4 +1,5 @@
--- One row per bucket × context × entity pair of the count in progress, with every measure.
+-- One row per bucket × context × entity pair of the count in progress, with every measure
+-- (a view: computed once, as its rows are stored or selected).
 -- N = n_contexts; the 2×2 table of contexts: k11 = n, k12 = n_a − n, k21 = n_b − n,
 -- k22 = N − n_a − n_b + n. Formulas (references in README "Measures and views"):
 --   pmi            = ln(n·N / (n_a·n_b))                         Church & Hanks 1990
@@ -9,8 +10,11 @@
 --   lift           = n·N / (n_a·n_b)  (= exp(pmi))
 --   llr            = 2 Σ k_ij·ln(k_ij / E_ij), E_ij = row_i·col_j / N   Dunning 1993 (G²)
 --   llr_p          = P(χ²₁ ≥ llr)
--- Input: pair_counts, group_marginals, group_totals, scope_groups, pair_tone; $k.
-create or replace temp table pair_measures as
+-- Input: pair_counts, group_marginals, group_totals, scope_groups, pair_tone, and
+-- $k, kept in measure_settings (a view takes no parameters).
+create or replace temp table measure_settings as select $k::integer as window_k;
+
+create or replace temp view pair_measures as
 with counted as (
     select g.bucket, g.bucket_start, g.context, p.entity_a, p.entity_b,
            p.n, ma.n as n_a, mb.n as n_b, t.n_contexts,
@@ -47,10 +51,11 @@ select m.bucket, m.bucket_start, m.context, m.entity_a, m.entity_b,
        t.tone_n::integer as tone_n,
        ea.kind as kind_a,
        eb.kind as kind_b,
-       case when m.context like 'window%' then $k::integer end as window_k
+       case when m.context like 'window%' then s.window_k end as window_k
 from measured as m
 join entities as ea on ea.entity_id = m.entity_a
 join entities as eb on eb.entity_id = m.entity_b
+cross join measure_settings as s
 left join pair_tone as t
   on t.bucket = m.bucket and t.bucket_start = m.bucket_start
  and t.entity_a = least(m.entity_a, m.entity_b) and t.entity_b = greatest(m.entity_a, m.entity_b);
