@@ -1,9 +1,18 @@
 -- One row per sentence naming two or more entities that has no tone score for its current
 -- span, numbered for batching, with its text (titles are sentence 0). Stale scores (the
--- sentence moved or vanished after a re-tag) are deleted first.
+-- sentence moved or vanished after a re-tag) are deleted first. Only the articles not
+-- counted yet are looked at when tone_scope.new_only is set (a count that adds articles:
+-- the others were scored when they were counted), so a small update stays small.
+
+create or replace temp table tone_articles as
+select article_id
+from tagged_articles
+where not (select new_only from tone_scope)
+   or article_id not in (select article_id from counted_articles);
 
 delete from sentence_tone as t
-where not exists (
+where t.article_id in (select article_id from tone_articles)
+  and not exists (
     select 1 from sentences as s
     where s.article_id = t.article_id and s.sentence_id = t.sentence_id
       and s.start_char = t.start_char and s.end_char = t.end_char);
@@ -12,6 +21,7 @@ create or replace temp table tone_pending as
 with shared as (
     select article_id, sentence_id
     from mentions
+    semi join tone_articles using (article_id)
     group by all
     having count(distinct entity_id) >= 2
 )

@@ -191,14 +191,16 @@ def compute_tables(
     store.execute("set enable_progress_bar = false")
     with store.transaction():
         _migrate(store)
-    if config.tone:
-        summary.sentences_scored = fill_sentence_tone(store, progress=progress)
     wanted = config.as_settings() | {
         "tagger_version": str(store.scalar("select value from meta where key = 'tagger_version'")),
         "layout": LAYOUT,
     }
+    summary.full_recompute = full or _stored_settings(store) != wanted
+    if config.tone:
+        summary.sentences_scored = fill_sentence_tone(
+            store, progress=progress, new_only=not summary.full_recompute
+        )
     with store.transaction():
-        summary.full_recompute = full or _stored_settings(store) != wanted
         if summary.full_recompute:
             run_script(store, "analytics/reset")
         run_script(store, "analytics/touched_buckets", {"buckets": list(config.buckets)})

@@ -44,9 +44,15 @@ def fill_sentence_tone(
     *,
     batch_size: int = BATCH_SENTENCES,
     progress: Callable[[int, int], None] | None = None,
+    new_only: bool = False,
 ) -> int:
-    """Score the sentences that lack a tone; each batch commits on its own. Returns how many."""
+    """Score the sentences that lack a tone; each batch commits on its own. Returns how many.
+
+    `new_only`: look only at articles not counted yet (the others were scored before)."""
     with store.transaction():
+        store.execute(
+            "create or replace temp table tone_scope as select ?::boolean as new_only", [new_only]
+        )
         store.run("analytics/tone_pending")
     total = store.scalar("select count(*) from tone_pending")
     done = 0
