@@ -1,8 +1,8 @@
 -- The articles, buckets, context groups and mentions one count works on.
 -- scope_articles: one row per article in a touched bucket, numbered (integer keys make the
--- joins fast); scope_buckets: one row per such article × bucket kind whose bucket is touched;
--- scope_groups: one row per bucket × context kind (grp, the unit of every later step);
--- scope_mentions: one row per mention of an article in scope.
+-- joins fast), and scope_texts its title and text; scope_buckets: one row per such article
+-- × bucket kind whose bucket is touched; scope_groups: one row per bucket × context kind
+-- (grp, the unit of every later step); scope_mentions: one row per mention of an article in scope.
 -- Inputs: touched_buckets, changed_articles, theme_sentences, focus_entities;
 -- $only_changed (only the articles not counted yet, whose counts are added to the stored
 -- sums), $source (format or path glob, null for all), $theme_filter, $focus, $kinds (entity
@@ -27,9 +27,16 @@ join touched_buckets as t
 
 create or replace temp table scope_articles as
 select row_number() over (order by a.article_id)::integer as article_no,
-       a.article_id, a.title, a.text
+       a.article_id
 from articles as a
 where a.article_id in (select article_id from scope_picked);
+
+-- titles and texts, read from `articles` only by the contexts that need them (window,
+-- paragraph): copying a million texts would cost more than the rest of the count
+create or replace temp view scope_texts as
+select s.article_no, a.title, a.text
+from scope_articles as s
+join articles as a using (article_id);
 
 create or replace temp table scope_buckets as
 select a.article_no, p.bucket, p.bucket_start

@@ -10,7 +10,7 @@ from (
                 else len(string_split(substr(a.text, 1, m.start_char), e'\n\n'))
            end as paragraph_no
     from scope_mentions as m
-    join scope_articles as a using (article_no)
+    join scope_texts as a using (article_no)
 ) as d
 join scope_buckets as b using (article_no)
 join scope_groups as g
@@ -21,7 +21,7 @@ select g.grp,
        sum(case when coalesce(a.title, '') <> '' then 1 else 0 end
            + case when a.text <> '' then len(string_split(a.text, e'\n\n')) else 0 end)
            as n_contexts
-from scope_articles as a
+from scope_texts as a
 join scope_buckets as b using (article_no)
 join scope_groups as g
   on g.bucket = b.bucket and g.bucket_start = b.bucket_start and g.context = 'paragraph'

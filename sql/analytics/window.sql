@@ -8,11 +8,11 @@
 
 create or replace temp table window_segments as
 select article_no, 0 as segment, len(regexp_extract_all(title, '\S+')) as n_tokens
-from scope_articles
+from scope_texts
 where coalesce(title, '') <> ''
 union all
 select article_no, 1, len(regexp_extract_all(text, '\S+'))
-from scope_articles
+from scope_texts
 where text <> '';
 
 create or replace temp table window_mentions as
@@ -23,7 +23,7 @@ with positioned as (
                substr(case when m.sentence_id = 0 then a.title else a.text end, 1, m.start_char),
                '\s+')) as pos
     from scope_mentions as m
-    join scope_articles as a using (article_no)
+    join scope_texts as a using (article_no)
 )
 select p.*,
        greatest(0, p.pos - $k + 1) as lo,
