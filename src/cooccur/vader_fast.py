@@ -16,8 +16,14 @@ on every Reuters dev sentence and on generated text.
 from __future__ import annotations
 
 import math
+import pickle
+import queue
 import string
+import sys
+import threading
+import traceback
 from functools import cache
+from itertools import compress
 
 from vaderSentiment import vaderSentiment as _vader
 
@@ -64,14 +70,15 @@ class FastVader:
                 prev_space = char == " "
         return "".join(parts)
 
-    def _learn(self, token: str) -> str:
-        """VADER's lower-cased word for `token`, cached (the cache is emptied when large)."""
-        word = self._lower.get(token)
-        if word is None:
-            if len(self._lower) >= _CACHE_TOKENS:
-                self._lower.clear()
-            word = self._lower[token] = _strip_token(token).lower()
-        return word
+    def _learn(self, tokens: list[str]) -> None:
+        """Cache VADER's lower-cased word for each new token (emptied when it grows large)."""
+        cache = self._lower
+        new = set(tokens).difference(cache)
+        if len(cache) + len(new) > _CACHE_TOKENS:
+            cache.clear()
+            new = set(tokens)
+        for token in new:
+            cache[token] = _strip_token(token).lower()
 
     def compound(self, text: str) -> float:
         """VADER's compound score of `text`, rounded to 4 decimals as VADER returns it."""
@@ -79,18 +86,21 @@ class FastVader:
             text = self._replace_emoji(text)
         tokens = text.split()
         # Each token's stripped, lower-cased form comes from a cache: news repeats its words.
-        lower = list(map(self._lower.get, tokens))
-        if None in lower:
-            lower = list(map(self._learn, tokens))
+        try:
+            lower = list(map(self._lower.__getitem__, tokens))
+        except KeyError:
+            self._learn(tokens)
+            lower = list(map(self._lower.__getitem__, tokens))
         lexicon = self.lexicon
         if lexicon.keys().isdisjoint(lower):
             return 0.0  # every token scores 0, so VADER's sum and compound are 0.0
         n = len(tokens)
+        hits = list(compress(range(n), map(lexicon.__contains__, lower)))
         sentiments: list[float] = [0] * n  # ints, as VADER appends for non-lexicon tokens
         # Stripping removes only punctuation, which has no case, so `isupper()` of a raw
         # token equals that of VADER's stripped word: raw tokens stand in for its words.
         cap_diff: bool | None = None
-        for i in [i for i, word in enumerate(lower) if word in lexicon]:
+        for i in hits:
             item_lower = lower[i]
             if item_lower in _BOOSTERS:
                 continue
@@ -123,15 +133,20 @@ class FastVader:
             else:
                 valence -= _C_INCR
         if i > 0 and (one := lower[i - 1]) not in lexicon:  # start_i == 0
-            s = _scalar_inc_dec(tokens[i - 1], one, valence, cap_diff)
-            valence = valence + s
+            if one in _BOOSTERS:
+                valence = valence + _scalar_inc_dec(tokens[i - 1], one, valence, cap_diff)
+            else:
+                valence = valence + 0.0  # VADER adds a 0.0 scalar (-0.0 becomes 0.0)
             if one in _NEGATE or "n't" in one:
                 valence = valence * _N_SCALAR
         if i > 1 and (two := lower[i - 2]) not in lexicon:  # start_i == 1
-            s = _scalar_inc_dec(tokens[i - 2], two, valence, cap_diff)
-            if s != 0:
-                s = s * 0.95
-            valence = valence + s
+            if two in _BOOSTERS:
+                s = _scalar_inc_dec(tokens[i - 2], two, valence, cap_diff)
+                if s != 0:
+                    s = s * 0.95
+                valence = valence + s
+            else:
+                valence = valence + 0.0
             one = lower[i - 1]
             if two == "never" and (one == "so" or one == "this"):
                 valence = valence * 1.25
@@ -140,10 +155,13 @@ class FastVader:
             elif two in _NEGATE or "n't" in two:
                 valence = valence * _N_SCALAR
         if i > 2 and (three := lower[i - 3]) not in lexicon:  # start_i == 2
-            s = _scalar_inc_dec(tokens[i - 3], three, valence, cap_diff)
-            if s != 0:
-                s = s * 0.9
-            valence = valence + s
+            if three in _BOOSTERS:
+                s = _scalar_inc_dec(tokens[i - 3], three, valence, cap_diff)
+                if s != 0:
+                    s = s * 0.9
+                valence = valence + s
+            else:
+                valence = valence + 0.0
             one, two = lower[i - 1], lower[i - 2]
             if (three == "never" and (two == "so" or two == "this")) or (
                 one == "so" or one == "this"
@@ -256,3 +274,28 @@ def compound_scores(texts: list[str | None]) -> list[float]:
     """Compound scores of many texts (None scores as the empty text)."""
     score = fast_vader().compound
     return [score(text or "") for text in texts]
+
+
+def serve_scores() -> None:
+    """A tone worker's main loop (see `cooccur.tone`): read pickled lists of texts from
+    stdin, answer each with `(True, scores)` or `(False, traceback)` on stdout."""
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing printed may mix into the answers
+    inbox: queue.Queue[list[str | None] | None] = queue.Queue()
+
+    def read() -> None:  # always drain the input: the parent never blocks writing
+        while True:
+            try:
+                inbox.put(pickle.load(source))
+            except Exception:  # end of input, or a parent killed in mid-batch
+                inbox.put(None)
+                return
+
+    threading.Thread(target=read, daemon=True).start()
+    while (texts := inbox.get()) is not None:
+        try:
+            answer: tuple[bool, object] = (True, compound_scores(texts))
+        except Exception:
+            answer = (False, traceback.format_exc())
+        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
