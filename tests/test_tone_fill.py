@@ -18,9 +18,11 @@ from cooccur.tone import (
     TAG_WORKERS_ENV,
     WORKERS_ENV,
     _score_in_workers,
+    _Worker,
     default_workers,
     fill_sentence_tone,
 )
+from cooccur.vader_fast import compound_scores
 
 SCORED = (
     "select t.article_id, t.sentence_id, t.compound::double as compound, "
@@ -63,10 +65,27 @@ def test_workers_store_the_same_scores_as_vader(tagged: Path, tmp_path: Path) ->
     assert alone["compound"].abs().sum() > 10  # not all zero
 
 
+def test_workers_get_every_text_whole() -> None:
+    texts = ["Good!", None, "", "😁 great 💘", "İYİ Σ bad", "x" * 3000, "not bad\nat all", "ok"]
+    batches = [
+        pl.DataFrame({"row_no": list(range(len(texts)))[i : i + 3], "sentence": texts[i : i + 3]})
+        for i in range(0, len(texts), 3)
+    ]
+    scored = pl.concat(list(_score_in_workers(iter(batches), 2)))
+    assert scored["row_no"].to_list() == list(range(len(texts)))
+    assert "sentence" not in scored.columns
+    assert scored["compound"].to_list() == compound_scores(texts)
+    assert scored["compound"].to_list()[3] > 0.5
+
+
 def test_a_failing_worker_stops_the_stage_with_its_error() -> None:
-    batches = iter([pl.DataFrame({"row_no": [1, 2], "sentence": [1, 2]})])  # not text
-    with pytest.raises(RuntimeError, match="tone worker failed"):
-        list(_score_in_workers(batches, 1))
+    worker = _Worker()
+    try:
+        worker.send(("abc", [5]))  # lengths that do not fit the text
+        with pytest.raises(RuntimeError, match="(?s)tone worker failed.*5 characters of 3"):
+            worker.receive()
+    finally:
+        worker.close(kill=False)
 
 
 def test_worker_count_setting(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -24,7 +24,8 @@ def stock(text: str) -> float:
 
 def mismatches(texts: list[str], fast: FastVader | None = None) -> list[tuple[str, float, float]]:
     fast = fast or FastVader()
-    return [(t, stock(t), fast.compound(t)) for t in texts if stock(t) != fast.compound(t)]
+    pairs = ((t, stock(t), fast.compound(t)) for t in texts)
+    return [(t, want, got) for t, want, got in pairs if want != got]
 
 
 # VADER's own demo sentences and each rule on its own: caps, boosters, "kind of", "but",

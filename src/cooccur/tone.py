@@ -33,8 +33,10 @@ TONE_SCHEMA = {
 }
 WORKERS_ENV = "COOCCUR_TONE_WORKERS"
 TAG_WORKERS_ENV = "COOCCUR_TAG_WORKERS"  # the fallback: one setting can keep a run in one process
-# Fewer pending sentences than this: starting workers (~0.3 s each) costs more than it saves.
-PARALLEL_MIN_SENTENCES = 20_000
+# Fewer pending sentences than this stay in one process: a batch costs this process about as
+# much to read, hand over and write as a worker spends scoring it, so workers only pay off on
+# large runs (measured on 130k sentences: no faster on a busy 2-core machine).
+PARALLEL_MIN_SENTENCES = 100_000
 
 
 def score_sentences(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -102,7 +104,7 @@ def _pending_batches(store: Store, total: int, batch_size: int) -> Iterator[pl.D
         )
 
 
-# A worker is `python -c` running `vader_fast.serve_scores`, fed pickled lists of sentences
+# A worker is `python -c` running `vader_fast.serve_scores`, fed pickled batches of sentences
 # on stdin and answering pickled lists of scores on stdout, as in `cooccur.tag`: forking a
 # process that holds DuckDB and Polars threads can deadlock, and multiprocessing's spawn runs
 # the caller's main script again in every worker unless it is guarded by `__main__`. The
@@ -161,7 +163,9 @@ def _score_in_workers(batches: Iterator[pl.DataFrame], workers: int) -> Iterator
     try:
         for index, batch in enumerate(batches):
             worker = pool[index % workers]
-            worker.send(batch["sentence"].to_list())
+            texts = batch["sentence"].fill_null("")
+            # one string and the lengths: Polars builds them, no Python object per sentence
+            worker.send((texts.str.join("").item(), texts.str.len_chars().to_list()))
             ahead.append((worker, batch.drop("sentence")))
             if len(ahead) >= 2 * workers:
                 yield answer()
