@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from cooccur import vader_fast
 from cooccur.normalize import normalize_frame
 from cooccur.sentences import sentence_spans
 from cooccur.vader_fast import FastVader, compound_scores
@@ -76,6 +77,13 @@ RULES = [
 def test_the_rules_and_vader_demo_sentences_score_the_same() -> None:
     assert mismatches(RULES) == []
     assert compound_scores(RULES + [None]) == [stock(t) for t in RULES] + [0.0]
+
+
+def test_repeated_texts_score_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vader_fast, "_MEMO_TEXTS", 5)  # the memo fills and empties many times
+    texts = RULES + RULES[::-1] + RULES
+    assert compound_scores(texts) == [stock(t) for t in texts]
+    assert len(vader_fast._MEMO) <= 5
 
 
 def test_the_seed_article_scores_the_same(seed_dir: Path) -> None:
