@@ -80,6 +80,7 @@ def test_the_rules_and_vader_demo_sentences_score_the_same() -> None:
 
 
 def test_repeated_texts_score_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vader_fast, "_MEMO", {})
     monkeypatch.setattr(vader_fast, "_MEMO_TEXTS", 5)  # the memo fills and empties many times
     texts = RULES + RULES[::-1] + RULES
     assert compound_scores(texts) == [stock(t) for t in texts]
