@@ -15,7 +15,6 @@ from cooccur.store import Store
 from cooccur.tag import tag_pending
 from cooccur.tone import (
     PARALLEL_MIN_SENTENCES,
-    TAG_WORKERS_ENV,
     WORKERS_ENV,
     _score_in_workers,
     _Worker,
@@ -90,8 +89,8 @@ def test_a_failing_worker_stops_the_stage_with_its_error() -> None:
 
 def test_worker_count_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(WORKERS_ENV, raising=False)
-    monkeypatch.setenv(TAG_WORKERS_ENV, "1")
-    assert default_workers() == 1  # the tag setting keeps tone in one process too
+    monkeypatch.setenv("COOCCUR_TAG_WORKERS", "2")
+    assert default_workers() == 1  # one process unless asked: workers did not pay off
     monkeypatch.setenv(WORKERS_ENV, "3")
     assert default_workers() == 3
     monkeypatch.setenv(WORKERS_ENV, "two")

@@ -4,8 +4,8 @@ VADER (Hutto & Gilbert 2014) is a lexicon and rules shipped inside the `vaderSen
 package, so scoring needs no model download. Only sentences naming two or more entities are
 scored: those are the ones a pair's tone (`tone_mean` in `cooccurrence`) averages. The
 scores come from `cooccur.vader_fast`, which computes VADER's own number several times
-faster than the package; with many sentences pending, worker processes score the batches
-while this process writes them.
+faster than the package; on request (`COOCCUR_TONE_WORKERS`), worker processes score the
+batches while this process writes them.
 """
 
 from __future__ import annotations
@@ -32,10 +32,7 @@ TONE_SCHEMA = {
     "compound": pl.Float64,
 }
 WORKERS_ENV = "COOCCUR_TONE_WORKERS"
-TAG_WORKERS_ENV = "COOCCUR_TAG_WORKERS"  # the fallback: one setting can keep a run in one process
-# Fewer pending sentences than this stay in one process: a batch costs this process about as
-# much to read, hand over and write as a worker spends scoring it, so workers only pay off on
-# large runs (measured on 130k sentences: no faster on a busy 2-core machine).
+# With workers asked for, fewer pending sentences than this still stay in one process.
 PARALLEL_MIN_SENTENCES = 100_000
 
 
@@ -46,14 +43,18 @@ def score_sentences(sentences: pl.DataFrame) -> pl.DataFrame:
 
 
 def default_workers() -> int:
-    """`$COOCCUR_TONE_WORKERS`, else `$COOCCUR_TAG_WORKERS`, else one per core up to two."""
-    for name in (WORKERS_ENV, TAG_WORKERS_ENV):
-        given = os.environ.get(name, "").strip()
-        if given:
-            if not given.isdigit():
-                raise ValueError(f"${name} must be a number of processes, not {given!r}")
-            return max(1, int(given))
-    return max(1, min(2, os.cpu_count() or 1))
+    """`$COOCCUR_TONE_WORKERS`, else 1.
+
+    One process by default: a batch costs this process about as much to read, hand over and
+    write as a worker spends scoring it, so on a busy 2-core machine two workers measured
+    slower than one process (21,802 and 130,812 Reuters sentences; `benchmarks/tone.py`).
+    """
+    given = os.environ.get(WORKERS_ENV, "").strip()
+    if given:
+        if not given.isdigit():
+            raise ValueError(f"${WORKERS_ENV} must be a number of processes, not {given!r}")
+        return max(1, int(given))
+    return 1
 
 
 def fill_sentence_tone(
@@ -65,9 +66,10 @@ def fill_sentence_tone(
 ) -> int:
     """Score the sentences that lack a tone; each batch commits on its own. Returns how many.
 
-    With `workers` > 1 (default: `default_workers()`, when at least `PARALLEL_MIN_SENTENCES`
-    are pending; an explicit `workers` applies from two batches) worker processes score the
-    batches and this process alone writes them, in order: the scores are the same.
+    With `workers` > 1 (default: `default_workers()`, then only when at least
+    `PARALLEL_MIN_SENTENCES` are pending; an explicit `workers` applies from two batches)
+    worker processes score the batches and this process alone writes them, in order: the
+    scores are the same.
     """
     with store.transaction():
         store.run("analytics/tone_pending")
