@@ -11,7 +11,8 @@ the ratios, and the minimum of the repeats):
   database without tones, each in a fresh process: the code in `--old-src` (e.g. the
   branch point, `git archive <commit> src sql | tar -x -C DIR`, then `DIR/src`) against
   this checkout in one process and with two worker processes. Wall and CPU (the process
-  and its workers); the stored scores must have the same checksum.
+  and its workers) of the call alone, after a first query has imported pyarrow (as the
+  count stage has when it gets to tone); the stored scores must have the same checksum.
 
 Usage:
 
@@ -44,6 +45,7 @@ def cpu():
     a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 with Store(Path(sys.argv[1])) as store:
+    store.query("select 1 as warm_up")  # loads pyarrow, as the count stage has by then
     wall, used = time.perf_counter(), cpu()
     options = {"workers": int(sys.argv[2])} if len(sys.argv) > 2 else {}
     n = tone.fill_sentence_tone(store, **options)
