@@ -11,11 +11,11 @@ where not exists (
 -- The window numbers the keys alone, then the texts are joined: sorting the texts inside
 -- the window cost twice as much (a final order keeps each batch's rows together on disk).
 create or replace temp table tone_pending as
-with shared as (
+with shared as (  -- two or more distinct entities (min < max: no distinct-count hash table)
     select article_id, sentence_id
     from mentions
     group by all
-    having count(distinct entity_id) >= 2
+    having min(entity_id) < max(entity_id)
 ), pending as (
     select row_number() over (order by s.article_id, s.sentence_id) as row_no,
            s.article_id, s.sentence_id, s.start_char, s.end_char
