@@ -87,13 +87,13 @@ def ingest(args: dict[str, Any]) -> dict[str, Any]:
 
 @task
 def tag(args: dict[str, Any]) -> dict[str, Any]:
-    from cooccur.gazetteer import load_countries
+    from cooccur.gazetteer import load_gazetteer
     from cooccur.store import Store
     from cooccur.tag import tag_pending
 
     clock = Clock()
-    with clock("load_gazetteer"):
-        gazetteer = load_countries()
+    with clock("load_gazetteer"):  # what `cooccur run` tags with: countries, places, orgs
+        gazetteer = load_gazetteer()
     with Store(args["db"]) as store:
         with clock("tag_pending", profile=args.get("profile")):
             summary = tag_pending(store, gazetteer)
@@ -137,7 +137,7 @@ def report(args: dict[str, Any]) -> dict[str, Any]:
 def incremental(args: dict[str, Any]) -> dict[str, Any]:
     """All four stages on one new file, through the library, as a flow run would do them."""
     from cooccur.counts import compute_tables
-    from cooccur.gazetteer import load_countries
+    from cooccur.gazetteer import load_gazetteer
     from cooccur.ingest import ingest_paths
     from cooccur.report.build import build_report
     from cooccur.store import Store
@@ -148,7 +148,7 @@ def incremental(args: dict[str, Any]) -> dict[str, Any]:
         with clock("ingest_paths"):
             ingested = ingest_paths(store, [Path(args["source"])])
         with clock("tag_pending"):
-            tagged = tag_pending(store, load_countries())
+            tagged = tag_pending(store, load_gazetteer())
         with clock("compute_tables"):
             compute_tables(store)
         with clock("build_report"):
