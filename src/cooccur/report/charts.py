@@ -160,8 +160,8 @@ def pair_timeline(
     base = alt.Chart(data)
     bars = base.mark_bar(color=PAIR_COLOR, opacity=0.85, clip=True, cursor="pointer").encode(
         x=x_detail,
-        x2="bucket_end:T",
-        y2=alt.datum(0),
+        x2=alt.X2("bucket_end:T"),
+        y2=alt.Y2(datum=0),
         y=alt.Y(
             "n_documents:Q",
             title="Articles naming both",
@@ -169,7 +169,7 @@ def pair_timeline(
                 titleColor=PAIR_COLOR, values=count_ticks(data["n_documents"].max()), format="d"
             ),
         ),
-        href="href:N",
+        href=alt.Href("href:N"),
         tooltip=tooltip,
     )
     line = base.mark_line(
@@ -206,8 +206,8 @@ def pair_timeline(
                 title="Drag across this strip to zoom in time; double-click it to zoom out",
                 axis=time_axis(bucket),
             ),
-            x2="bucket_end:T",
-            y2=alt.datum(0),
+            x2=alt.X2("bucket_end:T"),
+            y2=alt.Y2(datum=0),
             y=alt.Y(
                 "n_documents:Q",
                 title=None,
@@ -234,8 +234,8 @@ def pair_timeline(
             .mark_bar(clip=True)
             .encode(
                 x=alt.X("bucket_start:T", title=None, scale=zoom, axis=time_axis(bucket)),
-                x2="bucket_end:T",
-                y2=alt.datum(0),
+                x2=alt.X2("bucket_end:T"),
+                y2=alt.Y2(datum=0),
                 y=alt.Y("n_sentences:Q", title="Sentences"),
                 color=alt.Color("theme:N", title="Theme", sort=order, legend=None),
                 row=alt.Row("theme:N", title=None, sort=order),
@@ -264,8 +264,8 @@ def entity_timeline(frame: pl.DataFrame, *, bucket: str, order: list[str]) -> al
         .mark_bar(color=PAIR_COLOR)
         .encode(
             x=alt.X("bucket_start:T", title=None),
-            x2="bucket_end:T",
-            y2=alt.datum(0),
+            x2=alt.X2("bucket_end:T"),
+            y2=alt.Y2(datum=0),
             y=alt.Y("n_articles:Q", title="Articles"),
             tooltip=[
                 alt.Tooltip("name:N", title="Entity"),
@@ -358,8 +358,8 @@ def ego(
         .mark_bar(color="#72b7b2")
         .encode(
             x=alt.X("bucket_start:T", title=None),
-            x2="bucket_end:T",
-            y2=alt.datum(0),
+            x2=alt.X2("bucket_end:T"),
+            y2=alt.Y2(datum=0),
             y=alt.Y("n:Q", title="Articles"),
             tooltip=[alt.Tooltip("period:N", title="When"), *tooltip],
         )
@@ -406,7 +406,7 @@ def changes(
                 title=None,
                 scale=alt.Scale(domain=["rose", "fell"], range=["#54a24b", "#e45756"]),
             ),
-            href="href:N",
+            href=alt.Href("href:N"),
             tooltip=tooltip,
         )
         .properties(

@@ -74,8 +74,8 @@ def network(
         .encode(
             x=x,
             y=y,
-            x2="x2:Q",
-            y2="y2:Q",
+            x2=alt.X2("x2:Q"),
+            y2=alt.Y2("y2:Q"),
             strokeWidth=alt.StrokeWidth(
                 "weight:Q", title="Tie strength", legend=None, scale=alt.Scale(range=[0.5, 6])
             ),
@@ -110,7 +110,7 @@ def network(
         alt.Chart(placed_nodes)
         .transform_filter(in_period)
         .mark_text(dy=-19, fontSize=11, color="#222")
-        .encode(x=x, y=y, text="name:N", tooltip=node_tooltip)
+        .encode(x=x, y=y, text=alt.Text("name:N"), tooltip=node_tooltip)
     )
     return (
         alt.layer(lines, circles, labels)
