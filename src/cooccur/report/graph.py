@@ -53,10 +53,12 @@ def network(
 ) -> alt.LayerChart:
     """Entities as circles (size: articles, colour: kind), ties as lines (width: measure);
     a drop-down picks all time or one bucket. Inputs carry a `period` label column."""
-    placed_nodes = nodes.join(positions, on="entity_id")
+    placed_nodes = nodes.join(positions, on="entity_id", maintain_order="left")
     ends = positions.rename({"entity_id": "entity_a"})
-    placed_edges = edges.join(ends, on="entity_a").join(
-        positions.rename({"entity_id": "entity_b", "x": "x2", "y": "y2"}), on="entity_b"
+    placed_edges = edges.join(ends, on="entity_a", maintain_order="left").join(
+        positions.rename({"entity_id": "entity_b", "x": "x2", "y": "y2"}),
+        on="entity_b",
+        maintain_order="left",
     )
     period = alt.param(
         name="period",

@@ -379,7 +379,7 @@ class Sections:
         edges = _label_periods(edges, d.bucket)
         positions = graph.spring_layout(nodes_top, edges.filter(pl.col("bucket") == "all"))
         edges = (
-            edges.sort("value", descending=True, nulls_last=True)
+            edges.sort("value", descending=True, nulls_last=True, maintain_order=True)
             .group_by("period", maintain_order=True)
             .head(NETWORK_EDGES)
             .with_columns(pair=pl.col("name_a") + " – " + pl.col("name_b"))
