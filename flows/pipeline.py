@@ -9,8 +9,10 @@ cluster); workers write Parquet shards and only this process writes the DuckDB f
 
 from __future__ import annotations
 
+import os
 import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import unmapped
@@ -31,6 +34,24 @@ from cooccur.store import DatabaseBusy, Store, writer_lock
 from cooccur.tag import BATCH_ARTICLES, default_workers
 from flows.runners import RUNNERS, make_task_runner
 from flows.summary import publish_summary
+
+HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+
+
+@contextmanager
+def without_heartbeats() -> Iterator[None]:
+    """Flow runs in this block send no heartbeats, unless the user configured them.
+
+    Heartbeats let a server mark a run as crashed when the worker running it dies; a run
+    started in this process (`cooccur run`) has nobody else to tell. Each flow run's
+    heartbeat thread costs up to a second when the run ends (it sleeps in 1 s steps and is
+    joined), and `cooccur run` is five flow runs.
+    """
+    if any(os.environ.get(name) for name in HEARTBEAT_SETTINGS):
+        yield
+        return
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]

@@ -35,3 +35,22 @@ def test_default_pipeline_tags_in_two_processes_and_equals_one_process(
     result = pipeline([str(s) for s in sources], str(again), str(tmp_path / "reports2"))
     assert result["tag"]["worker_processes"] == 0
     assert_same_tables(snapshot(again), expected)
+
+
+def test_runs_started_by_the_command_send_no_heartbeats_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prefect.settings import get_current_settings
+
+    from flows.pipeline import HEARTBEAT_SETTINGS, without_heartbeats
+
+    for name in HEARTBEAT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    default = get_current_settings().flows.heartbeat_frequency
+    assert default is not None
+    with without_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == default
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")  # the user's choice stands
+    with without_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency == default
