@@ -9,25 +9,49 @@ cluster); workers write Parquet shards and only this process writes the DuckDB f
 
 from __future__ import annotations
 
+import os
 import uuid
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
+from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import unmapped
 
 from cooccur import fetch, runs, shards
 from cooccur.counts import AnalyticsConfig, compute_tables
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import DatabaseBusy, Store, writer_lock
-from cooccur.tag import BATCH_ARTICLES
+from cooccur.tag import BATCH_ARTICLES, default_workers
 from flows.runners import RUNNERS, make_task_runner
 from flows.summary import publish_summary
+
+HEARTBEAT_SETTINGS = ("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "PREFECT_RUNNER_HEARTBEAT_FREQUENCY")
+
+
+@contextmanager
+def without_heartbeats() -> Iterator[None]:
+    """Flow runs in this block send no heartbeats, unless the user configured them.
+
+    Heartbeats let a server mark a run as crashed when the worker running it dies; a run
+    started in this process (`cooccur run`) has nobody else to tell. Each flow run's
+    heartbeat thread costs up to a second when the run ends (it sleeps in 1 s steps and is
+    joined), and `cooccur run` is five flow runs.
+    """
+    if any(os.environ.get(name) for name in HEARTBEAT_SETTINGS):
+        yield
+        return
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]
@@ -100,9 +124,14 @@ def _batch_key(context: Any, parameters: dict[str, Any]) -> str:
     persist_result=True,
     cache_expiration=timedelta(days=shards.SHARD_DAYS),
 )
-def tag_batch(batch: shards.Batch) -> shards.TaggedShard:
-    """Tag one batch into Parquet shards; cached by content, tagger and code version."""
-    return shards.tag_batch(batch)
+def tag_batch(batch: shards.Batch, workers: str | None = None) -> shards.TaggedShard:
+    """Tag one batch into Parquet shards; cached by content, tagger and code version.
+
+    `workers`: the key of this process's `shards.TagWorkers`, which then does the tagging
+    in a worker process (on threads, the GIL would keep every batch on one core).
+    """
+    pool = shards.local_workers(workers)
+    return pool.tag(batch) if pool else shards.tag_batch(batch)
 
 
 @task(cache_policy=NONE)
@@ -151,27 +180,48 @@ def tag_flow(
     shard_dir: str | None = None,
     refresh_cache: bool = False,
     gazetteer: list[str] | None = None,
+    processes: int | None = None,
 ) -> dict[str, int | bool]:
     """Tag pending articles in parallel batches on this flow's task runner, then merge.
 
-    `gazetteer`: extra entity files (CSV/TOML) on top of the bundled ones.
+    `gazetteer`: extra entity files (CSV/TOML) on top of the bundled ones. `processes`: on
+    the thread runner, local worker processes that do the tagging (default: one per core up
+    to `$COOCCUR_TAG_WORKERS` or 2, when there are at least 2 batches; 0: tag in the threads).
     """
     root = shard_root(db, shard_dir)
     plan = plan_tag_batches(db, str(root), batch_size, gazetteer)
-    tagger = tag_batch.with_options(refresh_cache=True) if refresh_cache else tag_batch
-    tagged = tagger.map(plan.batches).result() if plan.batches else []
-    stale = [batch for batch, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
-    if stale:  # a cache hit whose shard files were deleted: tag those batches again
-        get_run_logger().info("tag: %d cached batches lost their shards; re-tagging", len(stale))
-        redone = {
-            s.index: s for s in tag_batch.with_options(refresh_cache=True).map(stale).result()
-        }
-        tagged = [redone.get(s.index, s) for s in tagged]
+    count = _local_processes(processes, plan)
+    with ExitStack() as stack:
+        key = None
+        if count:
+            pool = shards.TagWorkers(count, tuple(gazetteer or ()))
+            key = stack.enter_context(pool).key
+            get_run_logger().info("tag: batches tagged in up to %d worker processes", count)
+        tagger = tag_batch.with_options(refresh_cache=True) if refresh_cache else tag_batch
+        tagged = tagger.map(plan.batches, workers=unmapped(key)).result() if plan.batches else []
+        stale = [b for b, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
+        if stale:  # a cache hit whose shard files were deleted: tag those batches again
+            get_run_logger().info("tag: %d cached batches lost their shards; redone", len(stale))
+            retag = tag_batch.with_options(refresh_cache=True)
+            redone = {s.index: s for s in retag.map(stale, workers=unmapped(key)).result()}
+            tagged = [redone.get(s.index, s) for s in tagged]
     summary = merge_tag_batches(db, tagged)
     shards.clear_inputs(root)
     summary["retagged_all"] = plan.retagged_all
+    summary["worker_processes"] = count
     get_run_logger().info("tag: %s", summary)
     return summary
+
+
+def _local_processes(processes: int | None, plan: shards.Plan) -> int:
+    """Worker processes for the thread runner: none for one batch (starting one costs more
+    than it saves) nor on another runner (its tasks already run in processes)."""
+    context = FlowRunContext.get()
+    on_threads = context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner)
+    if not on_threads or len(plan.batches) < 2:
+        return 0
+    wanted = default_workers() if processes is None else processes
+    return min(wanted, len(plan.batches)) if wanted > 1 else 0
 
 
 @flow(name="cooccur")

@@ -3,7 +3,9 @@ and Prefect's cache skips batches already tagged by the same tagger and code."""
 
 from __future__ import annotations
 
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -53,6 +55,40 @@ def test_sharded_tagging_equals_tag_pending(
     got = snapshot(db, TAG_TABLES)
     for table in TAG_TABLES:
         assert got[table].equals(single_process[table]), table
+
+
+def test_batches_tagged_in_worker_processes_equal_tag_pending(
+    ingested: Path, single_process: dict, tmp_path: Path
+) -> None:
+    """What the flow's thread runner does by default: threads hand batches to 2 processes."""
+    db = tmp_path / "db.duckdb"
+    shutil.copy(ingested, db)
+    with Store(db) as store:
+        plan = shards.plan(store, tmp_path / "shards", batch_size=97)
+        with shards.TagWorkers(2) as pool, ThreadPoolExecutor(4) as threads:
+            tagged = list(threads.map(pool.tag, plan.batches))
+            pids = {w.process.pid for w in pool.started}
+            assert shards.local_workers(pool.key) is pool
+        assert shards.local_workers(pool.key) is None and not pool.started
+        summary = shards.merge(store, tagged)
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert summary.articles_tagged == 399
+    got = snapshot(db, TAG_TABLES)
+    for table in TAG_TABLES:
+        assert got[table].equals(single_process[table]), table
+
+
+@pytest.mark.slow
+def test_a_failed_batch_in_a_worker_process_fails_clearly(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    shutil.copy(ingested, db)
+    with Store(db) as store:
+        batch = shards.plan(store, tmp_path / "shards", batch_size=1000).batches[0]
+    stale = shards.Batch(**{**batch.__dict__, "code_version": "0" * 16})
+    with shards.TagWorkers(1) as pool:
+        with pytest.raises(RuntimeError, match="install the same cooccur"):
+            pool.tag(stale)
+        assert pool.tag(batch).articles == batch.articles  # a new worker takes over
 
 
 def test_a_worker_with_other_tagging_code_is_refused(ingested: Path, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 from test_report import make_db
 
@@ -127,11 +128,12 @@ def test_bucket_column_and_extra_measures_are_used_when_present(extended_db: Pat
     with Store(extended_db, read_only=True) as store:
         data = ReportData.open(store, bucket="week", measure="jaccard", theme="defense")
         italy, turkey = ids(store, "Italy", "Turkey")
-        timeline = data.select("pair_timeline", a=italy, b=turkey, max_buckets=10)
-        themed = data.select("pair_themes", a=italy, b=turkey)
-        evidence = data.select(
-            "evidence", a=italy, b=turkey, per_bucket=10, max_articles=10, theme="defense"
-        )
+        pair = [(italy, turkey)]
+        timeline = data.select_pairs("pair_timeline", pair, max_buckets=10)[pair[0]]
+        themed = data.select_pairs("pair_themes", pair)[pair[0]]
+        evidence = data.select_pairs(
+            "evidence", pair, per_bucket=10, max_articles=10, theme="defense"
+        )[pair[0]]
     assert data.notes == []
     assert (data.bucket, data.measure, data.theme) == ("week", "jaccard", "defense")
     # weeks of 6 Jan (a1 alone) and 3 Feb (a3); jaccard = n / (n_a + n_b − n) = 1 / (1 + 1 − 1)
@@ -207,3 +209,32 @@ def test_what_changed_uses_the_pair_changes_view_when_present(changes_db: Path) 
     }
     assert "the 4 weeks before" in section.note and "`pair_changes`" in section.note
     assert "+0.5" in section.html_body
+
+
+@pytest.mark.parametrize("theme", [None, "economy"])
+def test_pair_queries_for_many_pairs_equal_one_pair_at_a_time(
+    reuters_db: Path, theme: str | None
+) -> None:
+    """The report reads every pair page in one query: no pair's rows, cuts (latest buckets,
+    articles per bucket and in all) or order may depend on the other pairs asked for."""
+    with Store(reuters_db, read_only=True) as store:
+        data = ReportData.open(store, theme=theme)
+        top = data.select("top_pairs", limit=6)
+        pairs = [(a, b) for a, b in top.select("entity_a", "entity_b").iter_rows()]
+        pairs += [pairs[0][::-1], (pairs[0][0], -1)]  # reversed; with no entity
+        queries = {
+            "pair_timeline": {"max_buckets": 3},
+            "pair_themes": {},
+            "evidence": {"per_bucket": 2, "max_articles": 5},
+        }
+        for name, params in queries.items():
+            together = data.select_pairs(name, pairs, **params)
+            for pair in pairs:
+                alone = data.select_pairs(name, [pair], **params)[pair]
+                assert together[pair].equals(alone), (name, pair)
+                assert "a" not in alone.columns and "b" not in alone.columns
+            assert together[pairs[-1]].is_empty()
+            assert not together[pairs[0]].is_empty()
+        evidence = data.select_pairs("evidence", pairs[:1], per_bucket=2, max_articles=5)
+    articles = evidence[pairs[0]].group_by("bucket_start").agg(pl.col("article_id").n_unique())
+    assert articles["article_id"].max() <= 2 and articles["article_id"].sum() <= 5

@@ -2,19 +2,24 @@
 -- the latest $bucket against its rolling baseline, from the `pair_changes` view (z-score of
 -- articles naming both against the buckets before); with the measure ($measure) now and,
 -- for NPMI, its baseline mean. Pairs with fewer than $min_n articles now and before are out.
-with latest as (
-    select max(bucket_start) as bucket_start
+-- The view is read once (materialized): its latest bucket and its rows there.
+with changes as materialized (
+    select entity_a, entity_b, name_a, name_b, bucket_start, baseline_buckets, n,
+           baseline_mean_n, baseline_max_n, z_n, baseline_mean_npmi
     from pair_changes
     where bucket = $bucket and context = 'document'
+),
+latest as (
+    select max(bucket_start) as bucket_start
+    from changes
 ),
 scored as (
     select p.entity_a, p.entity_b, p.name_a, p.name_b,
            p.bucket_start as latest_start, p.baseline_buckets,
            p.n as n_latest, p.baseline_mean_n as n_previous, p.z_n as change,
            p.baseline_mean_npmi
-    from pair_changes as p
-    where p.bucket = $bucket and p.context = 'document'
-      and p.bucket_start = (select bucket_start from latest)
+    from changes as p
+    where p.bucket_start = (select bucket_start from latest)
       and greatest(p.n, p.baseline_max_n) >= $min_n
 ),
 now as (

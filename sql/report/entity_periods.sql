@@ -10,4 +10,5 @@ with recent as (
 select bucket, bucket_start, entity_id, name, kind, n_articles
 from report_entities
 where list_contains($ids, entity_id)
-  and (bucket = 'all' or (bucket = $bucket and bucket_start in (select bucket_start from recent)));
+  and (bucket = 'all' or (bucket = $bucket and bucket_start in (select bucket_start from recent)))
+order by bucket, bucket_start, entity_id;

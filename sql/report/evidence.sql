@@ -1,14 +1,23 @@
--- One row per sentence behind the pair ($a, $b). For each article naming both (the
--- $per_bucket latest of each $bucket, $max_articles latest in all): the sentences naming
--- both (at most 3), or else the first sentence naming each; with the article's date, title,
--- link, and the spans of the pair's mentions within the sentence. With $theme set, only
--- sentences naming both and tagged with that theme count.
-with hits as (
-    select article_id, sentence_id,
-           bool_or(entity_id = $a) as has_a, bool_or(entity_id = $b) as has_b
-    from mentions
-    where entity_id in ($a, $b)
-    group by article_id, sentence_id
+-- One row per sentence behind each pair ($pair_a[i], $pair_b[i]). For each article naming
+-- both (the $per_bucket latest of each $bucket, $max_articles latest in all, per pair): the
+-- sentences naming both (at most 3), or else the first sentence naming each; with the
+-- article's date, title, link, and the spans of the pair's mentions within the sentence.
+-- With $theme set, only sentences naming both and tagged with that theme count. One query
+-- for every pair page of the report.
+with pairs as (
+    select unnest($pair_a::integer[]) as a, unnest($pair_b::integer[]) as b
+),
+wanted as (
+    select a, b, a as entity_id from pairs
+    union all
+    select a, b, b as entity_id from pairs
+),
+hits as (
+    select w.a, w.b, m.article_id, m.sentence_id,
+           bool_or(m.entity_id = w.a) as has_a, bool_or(m.entity_id = w.b) as has_b
+    from mentions as m
+    join wanted as w using (entity_id)
+    group by w.a, w.b, m.article_id, m.sentence_id
 ),
 eligible as (
     select *
@@ -19,11 +28,11 @@ eligible as (
                select (article_id, sentence_id) from report_themes where theme = $theme))
 ),
 pair_articles as (
-    select article_id, bool_or(has_a and has_b) as same_sentence,
+    select a, b, article_id, bool_or(has_a and has_b) as same_sentence,
            min(sentence_id) filter (where has_a) as first_a,
            min(sentence_id) filter (where has_b) as first_b
     from eligible
-    group by article_id
+    group by a, b, article_id
     having bool_or(has_a) and bool_or(has_b)
 ),
 dated as (
@@ -32,33 +41,37 @@ dated as (
     from pair_articles as p
     join articles as a using (article_id)
 ),
-kept as (
+per_bucket as (
     select *,
-           count(*) over (partition by bucket_start) as articles_in_bucket
+           count(*) over (partition by a, b, bucket_start) as articles_in_bucket
     from dated
     qualify row_number() over (
-        partition by bucket_start order by published_at desc, article_id) <= $per_bucket
-    order by published_at desc, article_id
-    limit $max_articles
+        partition by a, b, bucket_start order by published_at desc, article_id) <= $per_bucket
+),
+kept as (
+    select *
+    from per_bucket
+    qualify row_number() over (
+        partition by a, b order by published_at desc, article_id) <= $max_articles
 ),
 chosen as (
     select k.*, e.sentence_id
     from kept as k
-    join eligible as e using (article_id)
+    join eligible as e using (a, b, article_id)
     where (k.same_sentence and e.has_a and e.has_b)
        or (not k.same_sentence and e.sentence_id in (k.first_a, k.first_b))
-    qualify row_number() over (partition by k.article_id order by e.sentence_id) <= 3
+    qualify row_number() over (partition by k.a, k.b, k.article_id order by e.sentence_id) <= 3
 )
-select c.bucket_start, c.articles_in_bucket, c.published_at, c.article_id, c.title, c.url,
-       c.external_id, c.same_sentence, c.sentence_id,
+select c.a, c.b, c.bucket_start, c.articles_in_bucket, c.published_at, c.article_id, c.title,
+       c.url, c.external_id, c.same_sentence, c.sentence_id,
        substr(case when c.sentence_id = 0 then a.title else a.text end,
               s.start_char + 1, s.end_char - s.start_char) as sentence,
        (select list({'start': m.start_char - s.start_char, 'end': m.end_char - s.start_char}
                     order by m.start_char)
         from mentions as m
         where m.article_id = c.article_id and m.sentence_id = c.sentence_id
-          and m.entity_id in ($a, $b)) as spans
+          and m.entity_id in (c.a, c.b)) as spans
 from chosen as c
 join articles as a using (article_id)
 join sentences as s on s.article_id = c.article_id and s.sentence_id = c.sentence_id
-order by c.published_at desc, c.article_id, c.sentence_id;
+order by c.a, c.b, c.published_at desc, c.article_id, c.sentence_id;

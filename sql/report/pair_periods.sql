@@ -13,4 +13,5 @@ select bucket, bucket_start, entity_a, entity_b, name_a, name_b, n,
 from report_cooccurrence
 where context = 'document' and n >= $min_n
   and list_contains($ids, entity_a) and list_contains($ids, entity_b)
-  and (bucket = 'all' or (bucket = $bucket and bucket_start in (select bucket_start from recent)));
+  and (bucket = 'all' or (bucket = $bucket and bucket_start in (select bucket_start from recent)))
+order by bucket, bucket_start, entity_a, entity_b;

@@ -1,16 +1,25 @@
--- One row per bucket ($bucket) × theme in which the pair ($a, $b) is named in one sentence
--- tagged with that theme: such sentences, and the articles holding them.
-with pair_sentences as (
-    select article_id, sentence_id
-    from mentions
-    where entity_id in ($a, $b)
-    group by article_id, sentence_id
-    having count(distinct entity_id) = 2
+-- One row per pair of ($pair_a[i], $pair_b[i]) × bucket ($bucket) × theme in which the pair
+-- is named in one sentence tagged with that theme: such sentences, and the articles holding
+-- them. One query for every pair page of the report.
+with pairs as (
+    select unnest($pair_a::integer[]) as a, unnest($pair_b::integer[]) as b
+),
+wanted as (
+    select a, b, a as entity_id from pairs
+    union all
+    select a, b, b as entity_id from pairs
+),
+pair_sentences as (
+    select w.a, w.b, m.article_id, m.sentence_id
+    from mentions as m
+    join wanted as w using (entity_id)
+    group by w.a, w.b, m.article_id, m.sentence_id
+    having count(distinct m.entity_id) = 2
 )
-select date_trunc($bucket, a.published_at)::date as bucket_start, t.theme,
+select p.a, p.b, date_trunc($bucket, a.published_at)::date as bucket_start, t.theme,
        count(*) as n_sentences, count(distinct p.article_id) as n_articles
 from pair_sentences as p
 join report_themes as t using (article_id, sentence_id)
 join articles as a using (article_id)
 group by all
-order by bucket_start, t.theme;
+order by p.a, p.b, bucket_start, t.theme;

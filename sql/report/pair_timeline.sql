@@ -1,18 +1,34 @@
--- One row per bucket ($bucket) in which the pair ($a, $b) is named together: articles and
--- sentences naming both, and the chosen measure ($measure) over articles. The $max_buckets
--- latest buckets at most.
-select coalesce(d.bucket_start, s.bucket_start) as bucket_start,
+-- One row per pair of ($pair_a[i], $pair_b[i]) × bucket ($bucket) in which the pair is named
+-- together: articles and sentences naming both, and the chosen measure ($measure) over
+-- articles; the $max_buckets latest buckets of each pair at most. One query for every pair
+-- page of the report (a query per page cost more than the pages' charts).
+with pairs as (
+    select unnest($pair_a::integer[]) as a, unnest($pair_b::integer[]) as b
+),
+keyed as (
+    select a, b, least(a, b) as lo, greatest(a, b) as hi
+    from pairs
+),
+d as (
+    select k.a, k.b, c.bucket_start, c.n, columns(lambda col: col = $measure) as value
+    from report_cooccurrence as c
+    join keyed as k on c.entity_a = k.lo and c.entity_b = k.hi
+    where c.bucket = $bucket and c.context = 'document'
+),
+s as (
+    select k.a, k.b, c.bucket_start, c.n
+    from report_cooccurrence as c
+    join keyed as k on c.entity_a = k.lo and c.entity_b = k.hi
+    where c.bucket = $bucket and c.context = 'sentence'
+)
+select coalesce(d.a, s.a) as a, coalesce(d.b, s.b) as b,
+       coalesce(d.bucket_start, s.bucket_start) as bucket_start,
        coalesce(d.n, 0) as n_documents,
        coalesce(s.n, 0) as n_sentences,
        d.value
-from (select bucket_start, n, columns(lambda c: c = $measure) as value
-      from report_cooccurrence
-      where bucket = $bucket and context = 'document'
-        and entity_a = least($a, $b) and entity_b = greatest($a, $b)) as d
-full join (select bucket_start, n
-           from report_cooccurrence
-           where bucket = $bucket and context = 'sentence'
-             and entity_a = least($a, $b) and entity_b = greatest($a, $b)) as s
-  on s.bucket_start = d.bucket_start
-order by bucket_start desc
-limit $max_buckets;
+from d
+full join s on s.a = d.a and s.b = d.b and s.bucket_start = d.bucket_start
+qualify row_number() over (
+    partition by coalesce(d.a, s.a), coalesce(d.b, s.b)
+    order by coalesce(d.bucket_start, s.bucket_start) desc) <= $max_buckets
+order by a, b, bucket_start desc;

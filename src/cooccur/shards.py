@@ -16,9 +16,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import shutil
+import subprocess
+import sys
+import threading
 import time
+import traceback
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -194,6 +200,148 @@ def tag_batch(batch: Batch) -> TaggedShard:
         frames["batch_sentences"].height,
         frames["batch_mentions"].height,
     )
+
+
+# A worker is `python -c` running `_serve_batches`: pickled `Batch`es in on stdin, pickled
+# `TaggedShard`s (or a traceback) out on stdout; the frames themselves go through Parquet.
+# Not a multiprocessing pool, for the reasons given in `cooccur.tag` (fork with Polars and
+# DuckDB threads can deadlock; spawn re-runs the caller's main script).
+_WORKER_CODE = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from cooccur.shards import _serve_batches; _serve_batches()"
+)
+
+
+class _Worker:
+    """One tagging process, used by one thread at a time."""
+
+    def __init__(self, gazetteer_files: tuple[str, ...], options: TagOptions | None) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        self.send(sys.path)
+        self.send((gazetteer_files, options))  # it builds the tag context before any batch
+
+    def send(self, value: object) -> None:
+        assert self.process.stdin is not None
+        pickle.dump(value, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.flush()
+
+    def tag(self, batch: Batch) -> TaggedShard:
+        self.send(batch)
+        try:
+            ok, value = pickle.load(self.process.stdout)  # type: ignore[arg-type]
+        except EOFError:
+            raise RuntimeError(f"a tagging worker stopped (exit {self.process.wait()})") from None
+        if not ok:
+            raise RuntimeError(f"a tagging worker failed: {value}")
+        return value
+
+    def close(self) -> None:
+        assert self.process.stdin is not None
+        with suppress(OSError):
+            self.process.stdin.close()  # the worker ends when its input does
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+def _serve_batches() -> None:
+    """A worker's main loop: build the tag context, then tag each batch sent."""
+    source, sink = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing printed may mix into the answers
+    gazetteer_files, options = pickle.load(source)
+    with suppress(Exception):  # a failure here is reported with the first batch
+        context_for(gazetteer_files, options)
+    while True:
+        try:
+            batch = pickle.load(source)
+        except EOFError:
+            return
+        try:
+            answer: tuple[bool, object] = (True, tag_batch(batch))
+        except Exception:
+            answer = (False, traceback.format_exc())
+        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+
+
+class TagWorkers:
+    """Up to `processes` local worker processes that tag batches for the threads of this
+    process: the flow's thread runner then tags on every core rather than on one under the
+    GIL. A process starts when a batch needs it (a cached batch starts none) and serves one
+    batch at a time; the shards are the same as `tag_batch` in this process."""
+
+    def __init__(
+        self,
+        processes: int,
+        gazetteer_files: tuple[str, ...] = (),
+        options: TagOptions | None = None,
+    ) -> None:
+        self.processes = max(1, processes)
+        self.gazetteer_files = gazetteer_files
+        self.options = options
+        self.idle: list[_Worker] = []
+        self.started: list[_Worker] = []
+        self.changed = threading.Condition()
+        self.key = uuid.uuid4().hex
+        _POOLS[self.key] = self
+
+    def _acquire(self) -> _Worker:
+        with self.changed:
+            while True:
+                if self.idle:
+                    return self.idle.pop()
+                if len(self.started) < self.processes:
+                    worker = _Worker(self.gazetteer_files, self.options)
+                    self.started.append(worker)
+                    return worker
+                self.changed.wait()
+
+    def _release(self, worker: _Worker, *, broken: bool) -> None:
+        with self.changed:
+            if broken:  # not reused: a later batch starts a new process
+                self.started.remove(worker)
+            else:
+                self.idle.append(worker)
+            self.changed.notify()
+
+    def tag(self, batch: Batch) -> TaggedShard:
+        worker = self._acquire()
+        try:
+            shard = worker.tag(batch)
+        except BaseException:
+            self._release(worker, broken=True)
+            worker.process.kill()
+            worker.close()
+            raise
+        self._release(worker, broken=False)
+        return shard
+
+    def close(self) -> None:
+        _POOLS.pop(self.key, None)
+        with self.changed:
+            workers, self.started, self.idle = self.started, [], []
+        for worker in workers:
+            worker.close()
+
+    def __enter__(self) -> TagWorkers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_POOLS: dict[str, TagWorkers] = {}
+
+
+def local_workers(key: str | None) -> TagWorkers | None:
+    """The open `TagWorkers` of this process with this key (None in another process)."""
+    return _POOLS.get(key) if key else None
 
 
 def merge(store: Store, shards: list[TaggedShard]) -> TagSummary:

@@ -99,23 +99,24 @@ def run(
     with writer_lock(db, wait=wait):  # busy? say so now, before Prefect starts
         pass
     configure_prefect(db)
-    from flows.pipeline import pipeline
+    from flows.pipeline import pipeline, without_heartbeats
 
     try:
-        result = pipeline(
-            inputs,
-            str(db),
-            str(reports),
-            pair_or_none(pair),
-            wait,
-            runner=runner,
-            address=address,
-            workers=workers,
-            shard_dir=str(shards) if shards else None,
-            refresh_cache=refresh_cache,
-            gazetteer=[str(p) for p in gazetteer or []] or None,
-            analytics=analytics or None,
-        )
+        with without_heartbeats():
+            result = pipeline(
+                inputs,
+                str(db),
+                str(reports),
+                pair_or_none(pair),
+                wait,
+                runner=runner,
+                address=address,
+                workers=workers,
+                shard_dir=str(shards) if shards else None,
+                refresh_cache=refresh_cache,
+                gazetteer=[str(p) for p in gazetteer or []] or None,
+                analytics=analytics or None,
+            )
     except DatabaseBusy as error:
         fail(str(error), 3)
     print_summary(result)

@@ -91,9 +91,10 @@ def _build_report(
     summary = store.select("report/summary").row(0, named=True)
     site = Sections(data, summary, out_dir)
 
+    changed, changes = site.changes(chosen)
+    site.load_pairs([p for p in [chosen, *changed] if p is not None])
     timeline = site.pair_timeline(chosen, evidence_page=PAGES["Evidence"])
     evidence = site.evidence(chosen)
-    changed, changes = site.changes(chosen)
     top = data.select("top_entities", limit=TOP_N)
     sections = {
         "Pair timeline": [timeline],

@@ -162,6 +162,19 @@ class ReportData:
         named = set(re.findall(r"\$(\w+)", sql))
         return self.store.query(sql, {k: v for k, v in values.items() if k in named})
 
+    def select_pairs(
+        self, name: str, pairs: list[tuple[int, int]], **params: Any
+    ) -> dict[tuple[int, int], pl.DataFrame]:
+        """`select` for many pairs at once (`$pair_a`, `$pair_b`): each pair's rows, in the
+        query's order, without the pair columns `a`, `b` (an empty frame for a pair with none).
+        One query for all the pair pages costs what one page's query did."""
+        frame = self.select(
+            name, pair_a=[a for a, _ in pairs], pair_b=[b for _, b in pairs], **params
+        )
+        parts = frame.partition_by("a", "b", as_dict=True, include_key=False, maintain_order=True)
+        empty = frame.clear().drop("a", "b")
+        return {(a, b): parts.get((a, b), empty) for a, b in pairs}
+
     @property
     def measure_label(self) -> str:
         return MEASURES[self.measure]

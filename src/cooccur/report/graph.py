@@ -53,10 +53,12 @@ def network(
 ) -> alt.LayerChart:
     """Entities as circles (size: articles, colour: kind), ties as lines (width: measure);
     a drop-down picks all time or one bucket. Inputs carry a `period` label column."""
-    placed_nodes = nodes.join(positions, on="entity_id")
+    placed_nodes = nodes.join(positions, on="entity_id", maintain_order="left")
     ends = positions.rename({"entity_id": "entity_a"})
-    placed_edges = edges.join(ends, on="entity_a").join(
-        positions.rename({"entity_id": "entity_b", "x": "x2", "y": "y2"}), on="entity_b"
+    placed_edges = edges.join(ends, on="entity_a", maintain_order="left").join(
+        positions.rename({"entity_id": "entity_b", "x": "x2", "y": "y2"}),
+        on="entity_b",
+        maintain_order="left",
     )
     period = alt.param(
         name="period",
@@ -74,8 +76,8 @@ def network(
         .encode(
             x=x,
             y=y,
-            x2="x2:Q",
-            y2="y2:Q",
+            x2=alt.X2("x2:Q"),
+            y2=alt.Y2("y2:Q"),
             strokeWidth=alt.StrokeWidth(
                 "weight:Q", title="Tie strength", legend=None, scale=alt.Scale(range=[0.5, 6])
             ),
@@ -110,7 +112,7 @@ def network(
         alt.Chart(placed_nodes)
         .transform_filter(in_period)
         .mark_text(dy=-19, fontSize=11, color="#222")
-        .encode(x=x, y=y, text="name:N", tooltip=node_tooltip)
+        .encode(x=x, y=y, text=alt.Text("name:N"), tooltip=node_tooltip)
     )
     return (
         alt.layer(lines, circles, labels)

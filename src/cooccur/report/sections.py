@@ -79,6 +79,7 @@ class Sections:
         articles = int(summary["articles"] or 0)  # type: ignore[call-overload]
         self.min_n = 1 if articles < SMALL_DATABASE else 3
         self.written = datetime.now(UTC)
+        self.pair_frames: dict[tuple[int, int], dict[str, pl.DataFrame | None]] = {}
         per_bucket = data.select("articles_per_bucket")
         self.window = charts.busiest_run(per_bucket, data.bucket, "n_articles")
         self.outside = 0
@@ -155,17 +156,40 @@ class Sections:
         return write_page(self.out_dir / filename, title, sections, nav=PAGES, header=self.header())
 
     # -- sections ---------------------------------------------------------------------------
+    def load_pairs(self, pairs: list[Pair]) -> None:
+        """Read the timeline, themes and evidence of every pair page in one query each."""
+        d = self.data
+        keys = list(dict.fromkeys((p.a, p.b) for p in pairs if (p.a, p.b) not in self.pair_frames))
+        if not keys:
+            return
+        timeline = d.select_pairs("pair_timeline", keys, max_buckets=MAX_BUCKETS)
+        themes = d.select_pairs("pair_themes", keys) if d.caps.has_themes else {}
+        evidence = d.select_pairs(
+            "evidence", keys, per_bucket=EVIDENCE_PER_BUCKET, max_articles=EVIDENCE_ARTICLES
+        )
+        for key in keys:
+            self.pair_frames[key] = {
+                "timeline": timeline[key],
+                "themes": themes.get(key),
+                "evidence": evidence[key],
+            }
+
+    def _pair_frame(self, pair: Pair, name: str) -> pl.DataFrame | None:
+        self.load_pairs([pair])
+        return self.pair_frames[(pair.a, pair.b)][name]
+
     def pair_timeline(self, pair: Pair | None, *, evidence_page: str) -> Section:
         if pair is None:
             return Section("Pair timeline", "No two entities appear together yet.")
         d = self.data
-        frame = d.select("pair_timeline", a=pair.a, b=pair.b, max_buckets=MAX_BUCKETS)
+        frame = self._pair_frame(pair, "timeline")
+        assert frame is not None
         if frame.is_empty():
             return Section(
                 f"{pair.name_a} and {pair.name_b} over time",
                 f"No article names both {pair.name_a} and {pair.name_b}.",
             )
-        themes = d.select("pair_themes", a=pair.a, b=pair.b) if d.caps.has_themes else None
+        themes = self._pair_frame(pair, "themes")
         note = (
             f"Each bar counts the articles naming both {pair.name_a} and {pair.name_b} in one "
             f"{d.bucket}; click a bar to read them. The red line is {d.measure_help}. Drag "
@@ -200,13 +224,8 @@ class Sections:
         if pair is None:
             return Section("Evidence", "No two entities appear together yet.")
         d = self.data
-        frame = d.select(
-            "evidence",
-            a=pair.a,
-            b=pair.b,
-            per_bucket=EVIDENCE_PER_BUCKET,
-            max_articles=EVIDENCE_ARTICLES,
-        )
+        frame = self._pair_frame(pair, "evidence")
+        assert frame is not None
         scope = f" in sentences tagged {d.theme!r}" if d.theme else ""
         note = (
             f"The articles naming both {pair.name_a} and {pair.name_b}{scope}, latest first, "
@@ -360,7 +379,7 @@ class Sections:
         edges = _label_periods(edges, d.bucket)
         positions = graph.spring_layout(nodes_top, edges.filter(pl.col("bucket") == "all"))
         edges = (
-            edges.sort("value", descending=True, nulls_last=True)
+            edges.sort("value", descending=True, nulls_last=True, maintain_order=True)
             .group_by("period", maintain_order=True)
             .head(NETWORK_EDGES)
             .with_columns(pair=pl.col("name_a") + " – " + pl.col("name_b"))

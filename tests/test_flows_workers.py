@@ -1,0 +1,56 @@
+"""The default flow (thread runner) tags its batches in local worker processes, on every
+core, and its tables equal a single process's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ops_helpers import assert_same_tables, run_stages, snapshot, split_jsonl
+
+
+@pytest.mark.slow
+def test_default_pipeline_tags_in_two_processes_and_equals_one_process(
+    prefect_harness: None,
+    tmp_path: Path,
+    reuters_file: Path,
+    seed_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from flows.pipeline import pipeline
+
+    monkeypatch.setenv("COOCCUR_TAG_WORKERS", "2")
+    sources = [*split_jsonl(reuters_file, tmp_path / "in", files=2, per_file=300), seed_dir]
+    single = tmp_path / "single.duckdb"
+    assert run_stages(single, sources, batch_size=5000).returncode == 0
+
+    db = tmp_path / "flow.duckdb"
+    result = pipeline([str(s) for s in sources], str(db), str(tmp_path / "reports"), batch_size=100)
+    assert result["tag"]["worker_processes"] == 2  # 6 batches over 2 processes
+    expected = snapshot(single)
+    assert result["tag"]["articles_tagged"] == expected["tagged_articles"].height == 594
+    assert_same_tables(snapshot(db), expected)
+
+    again = tmp_path / "again.duckdb"  # one batch: tagged in a thread, no process started
+    result = pipeline([str(s) for s in sources], str(again), str(tmp_path / "reports2"))
+    assert result["tag"]["worker_processes"] == 0
+    assert_same_tables(snapshot(again), expected)
+
+
+def test_runs_started_by_the_command_send_no_heartbeats_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prefect.settings import get_current_settings
+
+    from flows.pipeline import HEARTBEAT_SETTINGS, without_heartbeats
+
+    for name in HEARTBEAT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    default = get_current_settings().flows.heartbeat_frequency
+    assert default is not None
+    with without_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency is None
+    assert get_current_settings().flows.heartbeat_frequency == default
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")  # the user's choice stands
+    with without_heartbeats():
+        assert get_current_settings().flows.heartbeat_frequency == default
