@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-import ahocorasick
+import ahocorasick_rs
 
 
 @dataclass(frozen=True)
@@ -126,27 +126,23 @@ _NAME_BEFORE = re.compile(
 )
 
 
-def _word_automaton(words: list[str]):  # type: ignore[no-untyped-def]
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+def _word_automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
 
 
 _TITLE_AUTOMATON = _word_automaton(_TITLE_WORDS)
 _SUFFIX_AUTOMATON = _word_automaton(_SUFFIX_WORDS)
 
 
-def _whole_words(automaton, text: str):  # type: ignore[no-untyped-def]
-    """(start, end) of whole-word hits, case-sensitive."""
+def _whole_words(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int]]:
+    """(start, end) of whole-word hits, case-sensitive, in order of their ends."""
     n = len(text)
-    for end_index, length in automaton.iter(text):
-        start, end = end_index - length + 1, end_index + 1
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            end == n or not text[end].isalnum() or text[end - 1] == "."
-        ):
-            yield start, end
+    return [
+        (start, end)
+        for _, start, end in automaton.find_matches_as_indexes(text, overlapping=True)
+        if (start == 0 or not text[start - 1].isalnum())
+        and (end == n or not text[end].isalnum() or text[end - 1] == ".")
+    ]
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
