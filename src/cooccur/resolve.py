@@ -136,6 +136,9 @@ def resolve_within(
     surnames = {key: _fold(words[key][-1]) for key in full if key not in remap}
 
     owners: dict[str, str | None] = {}
+    by_surname: dict[str, list[str]] = {}
+    for key, surname in surnames.items():
+        by_surname.setdefault(surname, []).append(key)
 
     def owner(word: str) -> str | None:
         if word not in owners:
@@ -146,13 +149,16 @@ def resolve_within(
         folded = _fold(word)
         if len(folded) < 4 or folded in _CAPITALISED_COMMON:
             return None
-        exact = {k for k, s in surnames.items() if s == folded}
-        if len(exact) == 1:
-            return exact.pop()
-        if exact:
-            return None  # two people share the surname: leave it alone
-        near = {k for k, s in surnames.items() if fuzz.ratio(folded, s) >= NEAR_MISS}
-        return near.pop() if len(near) == 1 else None
+        exact = by_surname.get(folded)
+        if exact is not None:
+            return exact[0] if len(exact) == 1 else None  # two people share the surname
+        near = [
+            key
+            for surname, keys in by_surname.items()
+            if fuzz.ratio(folded, surname, score_cutoff=NEAR_MISS)
+            for key in keys
+        ]
+        return near[0] if len(near) == 1 else None
 
     for key in order:  # single-word people found by rules ('counterpart Guller')
         if len(words[key]) == 1 and key not in remap:
