@@ -127,7 +127,11 @@ _NAME_BEFORE = re.compile(
 
 
 def _word_automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
-    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+    return ahocorasick_rs.AhoCorasick(  # a DFA: few words, scanned fast
+        words,
+        matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
 
 
 _TITLE_AUTOMATON = _word_automaton(_TITLE_WORDS)

@@ -68,8 +68,10 @@ class ThemeTagger:
                 owners.setdefault(word, set()).add(theme)
         self._words = list(owners)
         self._themes = [tuple(sorted(owners[word])) for word in self._words]
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            self._words, matchkind=ahocorasick_rs.MatchKind.Standard
+        self._automaton = ahocorasick_rs.AhoCorasick(  # a DFA: a few hundred words, scanned fast
+            self._words,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
         )
         self.version = hashlib.sha256(repr(sorted(self.lexicons.items())).encode()).hexdigest()[:16]
 
