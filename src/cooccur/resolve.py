@@ -82,7 +82,8 @@ def link_spans(
                 continue  # 'Republicans', or a place the gazetteer cannot put in a country
             name = canonical_name(surface)
             key = entity_key(span.kind, name)
-            found.setdefault(key, Entity(key=key, name=name, kind=span.kind))
+            if key not in found:
+                found[key] = Entity(key=key, name=name, kind=span.kind)
         added.append(Match(start, end, key, surface, span.source))
         taken.append((start, end))
     return sorted(matches + added, key=lambda m: m.start)
@@ -169,6 +170,8 @@ def resolve_within(
     def rewrite(source: str, matches: list[Match]) -> list[Match]:
         out = [
             Match(m.start, m.end, remap.get(m.entity_key, m.entity_key), m.surface, m.alias_type)
+            if m.entity_key in remap
+            else m
             for m in matches
         ]
         if not surnames:
@@ -179,10 +182,13 @@ def resolve_within(
         starts = [s for s, _ in taken]
         furthest = list(accumulate((e for _, e in taken), max))
         for word in _WORD.finditer(source):
+            target = owners.get(word.group(), "")
+            if target is None:
+                continue  # a word known to name no one: no need to place it
             before = bisect_left(starts, word.end())
             if before and furthest[before - 1] > word.start():
                 continue
-            target = owner(word.group())
+            target = target or owner(word.group())
             if target:
                 out.append(Match(word.start(), word.end(), target, word.group(), "resolved"))
         return sorted(out, key=lambda m: m.start)
