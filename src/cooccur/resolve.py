@@ -27,6 +27,7 @@ from cooccur.ner import Span
 from cooccur.tagger import Match
 
 NEAR_MISS = 85.0
+_POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"\b[A-Z][\w'’-]+")
 _CAPITALISED_COMMON = frozenset(
     (
@@ -51,7 +52,7 @@ def canonical_name(surface: str) -> str:
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     word = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"['’]s$", "", word)
+    return _POSSESSIVE.sub("", word)
 
 
 def link_spans(

@@ -144,6 +144,7 @@ class Tagger:
 
 
 _LIST_GAP = frozenset((", ", " and ", ", and ", " or ", ", or ", "/", "-", " & ", " vs ", "; "))
+_LONGEST_GAP = max(map(len, _LIST_GAP))
 _SUBJECT_AFTER = ("'s", "’s", " said", " says", " has ", " have ", " will ", " is ", " was ")
 _CURRENCY = re.compile(
     r" (?:dollars?|dlrs?|cents?|yen|marks?|francs?|pounds?|sterling|stg|lire|lira|pesos?|"
@@ -179,6 +180,7 @@ def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> 
             roles[i] = "subject"
         if (
             i
+            and match.start - matches[i - 1].end <= _LONGEST_GAP  # no slice of a long gap
             and text[matches[i - 1].end : match.start] in _LIST_GAP
             and roles[i - 1] not in ("currency", "company")
         ):
