@@ -52,3 +52,11 @@ def test_spans_point_at_the_surface(tagger: Tagger) -> None:
     text = "Talks between Italy's navy and Turkey."
     spans = [(text[m.start : m.end], m.surface) for m in tagger.find(text)]
     assert spans == [("Italy", "Italy"), ("Turkey", "Turkey")]
+
+
+def test_offsets_are_characters_after_non_ascii_text(tagger: Tagger) -> None:
+    # the scan runs in Rust over UTF-8: offsets must still count characters, and acronyms
+    # (looked for as written) and folded names must land on their surfaces alike
+    text = "Café señor – Türkiye, the US and ÉTATS-UNIS; bonus thus Japan"
+    found = [(m.surface, text[m.start : m.end]) for m in tagger.find(text)]
+    assert found == [(s, s) for s in ("Türkiye", "US", "Japan")]

@@ -110,7 +110,10 @@ class Gazetteer:
 
     def lookup_alias(self, text: str) -> str | None:
         """Entity key of any entity one of whose names is `text` (case and accents aside)."""
-        return self._folded_aliases().get(fold_key(text))
+        memo = self.__dict__.setdefault("_alias_memo", {})  # names recur from article to article
+        if text not in memo:
+            memo[text] = self._folded_aliases().get(fold_key(text))
+        return memo[text]
 
     def _folded_aliases(self) -> dict[str, str]:
         cache = self.__dict__.get("_folded_cache")
@@ -278,6 +281,7 @@ def add_entity_file(gazetteer: Gazetteer, path: Path) -> None:
             gazetteer.add_dateline_forms(key, names)
     gazetteer.__dict__.pop("_folded_cache", None)
     gazetteer.__dict__.pop("_place_memo", None)
+    gazetteer.__dict__.pop("_alias_memo", None)
 
 
 def gazetteer_paths(paths: Iterable[Path | str] | None = None) -> list[Path]:

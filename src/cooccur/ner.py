@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-import ahocorasick
+import ahocorasick_rs
 
 
 @dataclass(frozen=True)
@@ -126,40 +126,42 @@ _NAME_BEFORE = re.compile(
 )
 
 
-def _word_automaton(words: list[str]):  # type: ignore[no-untyped-def]
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, len(word))
-    automaton.make_automaton()
-    return automaton
+def _word_automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(  # a DFA: few words, scanned fast
+        words,
+        matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
 
 
-_TITLE_AUTOMATON = _word_automaton(_TITLE_WORDS)
-_SUFFIX_AUTOMATON = _word_automaton(_SUFFIX_WORDS)
+# title words and company suffixes in one automaton (one scan a text): index < this is a title
+_N_TITLE_WORDS = len(_TITLE_WORDS)
+_RULE_AUTOMATON = _word_automaton([*_TITLE_WORDS, *_SUFFIX_WORDS])
+_NONSPACE = re.compile(r"\S+")
 
 
-def _whole_words(automaton, text: str):  # type: ignore[no-untyped-def]
-    """(start, end) of whole-word hits, case-sensitive."""
+def _whole_words(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """(word index, start, end) of whole-word hits, case-sensitive, in order of their ends."""
     n = len(text)
-    for end_index, length in automaton.iter(text):
-        start, end = end_index - length + 1, end_index + 1
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            end == n or not text[end].isalnum() or text[end - 1] == "."
-        ):
-            yield start, end
+    return [
+        (index, start, end)
+        for index, start, end in automaton.find_matches_as_indexes(text, overlapping=True)
+        if (start == 0 or not text[start - 1].isalnum())
+        and (end == n or not text[end].isalnum() or text[end - 1] == ".")
+    ]
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop leading and trailing words that cannot be part of a name, and stop at the
     first such word inside ('Erdogan And the counterpart')."""
-    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
-    while words and text[words[0][0] : words[0][1]] in _NOT_NAME:
+    words = [(m.start(), m.end(), m.group()) for m in _NONSPACE.finditer(text, start, end)]
+    while words and words[0][2] in _NOT_NAME:
         words.pop(0)
-    for i, (s, e) in enumerate(words):
-        if text[s:e] in _NOT_NAME:
+    for i, (_, _, word) in enumerate(words):
+        if word in _NOT_NAME:
             words = words[:i]
             break
-    while words and text[words[-1][0] : words[-1][1]] in ("and", "&", "of", "de"):
+    while words and words[-1][2] in ("and", "&", "of", "de"):
         words.pop()
     if not words:
         return None
@@ -196,7 +198,7 @@ def _person(text: str, start: int, end: int) -> Span | None:
     trimmed = _trim_name(text, start, end)
     if trimmed is None:
         return None
-    words = list(re.finditer(r"\S+", text[trimmed[0] : trimmed[1]]))
+    words = list(_NONSPACE.finditer(text, *trimmed))
     titles = [i for i, w in enumerate(words) if w.group().lower() in _TITLE_SET]
     if titles:  # 'Economics Minister Martin Bangemann': the name is after the title
         words = words[titles[-1] + 1 :]
@@ -205,7 +207,7 @@ def _person(text: str, start: int, end: int) -> Span | None:
         return None
     if any(w.endswith(("'s", "’s")) for w in names):
         return None  # "Hutton's Phillippi": an analyst of a firm, name unsure
-    return Span(trimmed[0] + words[0].start(), trimmed[0] + words[-1].end(), "person", "rule")
+    return Span(words[0].start(), words[-1].end(), "person", "rule")
 
 
 class RuleFinder:
@@ -215,7 +217,8 @@ class RuleFinder:
 
     def find(self, text: str) -> list[Span]:
         spans: list[Span] = []
-        for _, end in _whole_words(_TITLE_AUTOMATON, text):
+        hits = _whole_words(_RULE_AUTOMATON, text)
+        for _, _, end in (hit for hit in hits if hit[0] < _N_TITLE_WORDS):
             match = _NAME_AFTER.match(text, end)
             if match is None:
                 continue
@@ -238,7 +241,7 @@ class RuleFinder:
             person = name and _person(text, *name)
             if person:
                 spans.append(person)
-        for start, _ in _whole_words(_SUFFIX_AUTOMATON, text):
+        for _, start, _ in (hit for hit in hits if hit[0] >= _N_TITLE_WORDS):
             if start == 0 or text[start - 1] != " ":
                 continue
             window = max(0, start - 80)

@@ -27,6 +27,7 @@ from cooccur.ner import Span
 from cooccur.tagger import Match
 
 NEAR_MISS = 85.0
+_POSSESSIVE = re.compile(r"['’]s$")
 _WORD = re.compile(r"\b[A-Z][\w'’-]+")
 _CAPITALISED_COMMON = frozenset(
     (
@@ -51,7 +52,7 @@ def canonical_name(surface: str) -> str:
 def _fold(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     word = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"['’]s$", "", word)
+    return _POSSESSIVE.sub("", word)
 
 
 def link_spans(
@@ -82,7 +83,8 @@ def link_spans(
                 continue  # 'Republicans', or a place the gazetteer cannot put in a country
             name = canonical_name(surface)
             key = entity_key(span.kind, name)
-            found.setdefault(key, Entity(key=key, name=name, kind=span.kind))
+            if key not in found:
+                found[key] = Entity(key=key, name=name, kind=span.kind)
         added.append(Match(start, end, key, surface, span.source))
         taken.append((start, end))
     return sorted(matches + added, key=lambda m: m.start)
@@ -136,6 +138,9 @@ def resolve_within(
     surnames = {key: _fold(words[key][-1]) for key in full if key not in remap}
 
     owners: dict[str, str | None] = {}
+    by_surname: dict[str, list[str]] = {}
+    for key, surname in surnames.items():
+        by_surname.setdefault(surname, []).append(key)
 
     def owner(word: str) -> str | None:
         if word not in owners:
@@ -146,13 +151,16 @@ def resolve_within(
         folded = _fold(word)
         if len(folded) < 4 or folded in _CAPITALISED_COMMON:
             return None
-        exact = {k for k, s in surnames.items() if s == folded}
-        if len(exact) == 1:
-            return exact.pop()
-        if exact:
-            return None  # two people share the surname: leave it alone
-        near = {k for k, s in surnames.items() if fuzz.ratio(folded, s) >= NEAR_MISS}
-        return near.pop() if len(near) == 1 else None
+        exact = by_surname.get(folded)
+        if exact is not None:
+            return exact[0] if len(exact) == 1 else None  # two people share the surname
+        near = [
+            key
+            for surname, keys in by_surname.items()
+            if fuzz.ratio(folded, surname, score_cutoff=NEAR_MISS)
+            for key in keys
+        ]
+        return near[0] if len(near) == 1 else None
 
     for key in order:  # single-word people found by rules ('counterpart Guller')
         if len(words[key]) == 1 and key not in remap:
@@ -163,6 +171,8 @@ def resolve_within(
     def rewrite(source: str, matches: list[Match]) -> list[Match]:
         out = [
             Match(m.start, m.end, remap.get(m.entity_key, m.entity_key), m.surface, m.alias_type)
+            if m.entity_key in remap
+            else m
             for m in matches
         ]
         if not surnames:
@@ -173,10 +183,13 @@ def resolve_within(
         starts = [s for s, _ in taken]
         furthest = list(accumulate((e for _, e in taken), max))
         for word in _WORD.finditer(source):
+            target = owners.get(word.group(), "")
+            if target is None:
+                continue  # a word known to name no one: no need to place it
             before = bisect_left(starts, word.end())
             if before and furthest[before - 1] > word.start():
                 continue
-            target = owner(word.group())
+            target = target or owner(word.group())
             if target:
                 out.append(Match(word.start(), word.end(), target, word.group(), "resolved"))
         return sorted(out, key=lambda m: m.start)

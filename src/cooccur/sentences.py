@@ -64,4 +64,5 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         start = after
     if start < len(text):
         spans.append((start, len(text)))
-    return [(s, e) for s, e in spans if not text[s:e].isspace()]
+    # a span is blank only if it starts blank: slice just those
+    return [(s, e) for s, e in spans if not (text[s].isspace() and text[s:e].isspace())]

@@ -303,8 +303,14 @@ class _Worker:
     """One tagging process; answers the batches it is sent in the order it got them."""
 
     def __init__(self, context: TagContext) -> None:
+        # one Polars thread a worker: the workers already keep the cores busy, and a pool
+        # per worker only spends CPU handing small frames between threads
+        env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [sys.executable, "-c", _WORKER_CODE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
         )
         self.send(sys.path)
         self.send((context.gazetteer, context.options, context.version))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 import polars as pl
 
 from cooccur.gazetteer import KIND_PRIORITY, Entity, Gazetteer
@@ -63,7 +63,9 @@ class Tagger:
                 candidates.setdefault(_fold(form), []).append((key, exact, alias_type))
         for phrase in gazetteer.blockers:
             candidates.setdefault(_fold(phrase), []).append((_BLOCKER, None, ""))
-        self._automaton = ahocorasick.Automaton()
+        words: list[str] = []
+        self._values: list[tuple] = []
+        exact_forms: dict[str, tuple[str, str]] = {}
         for folded, entries in candidates.items():
             # exact-case entries first: 'US' must not fall back to a caseless 'us'; then a
             # blocker, a country, a place, an org, a person (Douglas, Georgia)
@@ -74,14 +76,31 @@ class Tagger:
                     e[0],
                 )
             )
+            if all(exact is not None for _, exact, _ in entries):
+                # acronyms only (EC, UN, US): looked for as written, so 'ec' inside
+                # 'second' or 'us' inside 'bonus' is never a hit to check
+                for key, exact, alias_type in entries:
+                    exact_forms.setdefault(exact, (key, alias_type))  # type: ignore[arg-type]
+                continue
             # one caseless entry (most names): its key stands whenever the text starts
             # with a capital, so `find` need not slice the surface or loop
-            if len(entries) == 1 and entries[0][1] is None:
-                value: tuple = (len(folded), entries[0][0], entries[0][2])
+            if len(entries) == 1:
+                value: tuple = (entries[0][0], entries[0][2])
             else:
-                value = (len(folded), tuple(entries))
-            self._automaton.add_word(folded, value)
-        self._automaton.make_automaton()
+                value = (None, tuple(entries))
+            words.append(folded)
+            self._values.append(value)
+        # every (overlapping) occurrence of every name, found in Rust: the scan costs a
+        # fraction of iterating a pyahocorasick automaton from Python
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            words, matchkind=ahocorasick_rs.MatchKind.Standard
+        )
+        self._exact_values = list(exact_forms.values())
+        self._exact = ahocorasick_rs.AhoCorasick(
+            list(exact_forms),
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping whole-word entity matches in `text`, left to right."""
@@ -90,20 +109,28 @@ class Tagger:
         found: list[tuple[int, int, str, str]] = []
         append = found.append
         n = len(text)
-        for end_index, value in self._automaton.iter(_fold(text)):
-            start = end_index - value[0] + 1
-            end = end_index + 1
+        values = self._values
+        for index, start, end in self._automaton.find_matches_as_indexes(
+            _fold(text), overlapping=True
+        ):
             if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
                 continue
-            if len(value) == 3:
+            key, detail = values[index]
+            if key is not None:  # one caseless name, `detail` its alias type
                 if text[start].isupper():
-                    append((start, -end, value[1], value[2]))
+                    append((start, -end, key, detail))
                 continue
             surface = text[start:end]
-            for key, exact, alias_type in value[1]:
+            for key, exact, alias_type in detail:
                 if (surface == exact) if exact is not None else surface[0].isupper():
                     append((start, -end, key, alias_type))
                     break
+        exact_values = self._exact_values
+        for index, start, end in self._exact.find_matches_as_indexes(text, overlapping=True):
+            if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
+                continue
+            key, alias_type = exact_values[index]
+            append((start, -end, key, alias_type))
         if len(found) > 1:
             found.sort()  # leftmost, then longest; one candidate per (start, end)
         matches: list[Match] = []
@@ -117,6 +144,7 @@ class Tagger:
 
 
 _LIST_GAP = frozenset((", ", " and ", ", and ", " or ", ", or ", "/", "-", " & ", " vs ", "; "))
+_LONGEST_GAP = max(map(len, _LIST_GAP))
 _SUBJECT_AFTER = ("'s", "’s", " said", " says", " has ", " have ", " will ", " is ", " was ")
 _CURRENCY = re.compile(
     r" (?:dollars?|dlrs?|cents?|yen|marks?|francs?|pounds?|sterling|stg|lire|lira|pesos?|"
@@ -152,6 +180,7 @@ def mention_roles(text: str, matches: list[Match], starts: list[int] | None) -> 
             roles[i] = "subject"
         if (
             i
+            and match.start - matches[i - 1].end <= _LONGEST_GAP  # no slice of a long gap
             and text[matches[i - 1].end : match.start] in _LIST_GAP
             and roles[i - 1] not in ("currency", "company")
         ):

@@ -15,7 +15,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
-import ahocorasick
+import ahocorasick_rs
 import polars as pl
 
 from cooccur.settings import DATA_DIR
@@ -62,15 +62,17 @@ class ThemeTagger:
 
     def __init__(self, lexicons: dict[str, list[str]]) -> None:
         self.lexicons = {theme: sorted(set(words)) for theme, words in lexicons.items()}
-        self._automaton = ahocorasick.Automaton()
         owners: dict[str, set[str]] = {}
         for theme, words in self.lexicons.items():
             for word in words:
                 owners.setdefault(word, set()).add(theme)
-        for word, themes in owners.items():
-            self._automaton.add_word(word, (len(word), word, tuple(sorted(themes))))
-        if owners:
-            self._automaton.make_automaton()
+        self._words = list(owners)
+        self._themes = [tuple(sorted(owners[word])) for word in self._words]
+        self._automaton = ahocorasick_rs.AhoCorasick(  # a DFA: a few hundred words, scanned fast
+            self._words,
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
         self.version = hashlib.sha256(repr(sorted(self.lexicons.items())).encode()).hexdigest()[:16]
 
     @classmethod
@@ -92,11 +94,11 @@ class ThemeTagger:
         n = len(text)
         hits = []
         append = hits.append
-        for end_index, (length, word, themes) in self._automaton.iter(lowered):
-            start, end = end_index - length + 1, end_index + 1
+        words, themes = self._words, self._themes
+        for index, start, end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
             if (start > 0 and lowered[start - 1].isalnum()) or (end < n and lowered[end].isalnum()):
                 continue
-            append((start, -end, word, themes))
+            append((start, -end, words[index], themes[index]))
         if len(hits) > 1:
             hits.sort()  # leftmost, then longest; one keyword per (start, end)
         kept, last_end = [], -1
