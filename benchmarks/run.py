@@ -127,6 +127,7 @@ def machine() -> dict[str, Any]:
                 "pyarrow",
                 "prefect",
                 "pyahocorasick",
+                "ahocorasick-rs",
                 "altair",
                 "vl-convert-python",
                 "numpy",
