@@ -10,8 +10,7 @@ the ratios, and the minimum of the repeats):
 - `fill` (with `--db DB --old-src DIR`): `fill_sentence_tone` on copies of a tagged
   database without tones, each in a fresh process: the code in `--old-src` (e.g. the
   branch point, `git archive <commit> src sql | tar -x -C DIR`, then `DIR/src`) against
-  this checkout in one process and with two worker processes. Wall and CPU (the process
-  and its workers) of the call alone, after a first query has imported pyarrow (as the
+  this checkout. Wall and CPU of the call alone, after a first query has imported pyarrow (as the
   count stage has when it gets to tone); the stored scores must have the same checksum.
 
 Usage:
@@ -47,8 +46,7 @@ def cpu():
 with Store(Path(sys.argv[1])) as store:
     store.query("select 1 as warm_up")  # loads pyarrow, as the count stage has by then
     wall, used = time.perf_counter(), cpu()
-    options = {"workers": int(sys.argv[2])} if len(sys.argv) > 2 else {}
-    n = tone.fill_sentence_tone(store, **options)
+    n = tone.fill_sentence_tone(store)
     wall, used = time.perf_counter() - wall, cpu() - used
     check = store.scalar("select sum(compound)::varchar from sentence_tone")
 print(json.dumps({"n": n, "wall": wall, "cpu": used, "checksum": check}))
@@ -104,18 +102,17 @@ def bench_fill(db: Path, old_src: Path, repeat: int) -> None:
     new_src = HERE / "src"
     sides = {  # PYTHONPATH, arguments to fill_sentence_tone
         "old": (old_src, []),
-        "new": (new_src, ["1"]),
-        "new-2-workers": (new_src, ["2"]),
+        "new": (new_src, []),
     }
     results: dict[str, list[tuple[float, float]]] = {k: [] for k in sides}
     checks: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="tone-bench-") as folder:
         copy = Path(folder) / "copy.duckdb"
         for _ in range(repeat):
-            for name, (src, workers) in sides.items():
+            for name, (src, extra) in sides.items():
                 shutil.copy(db, copy)
                 out = subprocess.run(
-                    [sys.executable, "-c", _FILL, str(copy), *workers],
+                    [sys.executable, "-c", _FILL, str(copy), *extra],
                     env={**os.environ, "PYTHONPATH": str(src)},
                     check=True,
                     capture_output=True,

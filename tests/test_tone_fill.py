@@ -1,4 +1,5 @@
-"""`fill_sentence_tone`: VADER's scores, the same in one process or in worker processes."""
+"""`fill_sentence_tone`: VADER's scores stored once per sentence naming two entities, batch by
+batch, and only for new articles when asked."""
 
 from __future__ import annotations
 
@@ -13,15 +14,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
 from cooccur.tag import tag_pending
-from cooccur.tone import (
-    PARALLEL_MIN_SENTENCES,
-    WORKERS_ENV,
-    _score_in_workers,
-    _Worker,
-    default_workers,
-    fill_sentence_tone,
-)
-from cooccur.vader_fast import compound_scores
+from cooccur.tone import fill_sentence_tone
 
 SCORED = (
     "select t.article_id, t.sentence_id, t.compound::double as compound, "
@@ -52,48 +45,24 @@ def scored_after(tagged: Path, copy: Path, **options: object) -> pl.DataFrame:
     return frame
 
 
-def test_workers_store_the_same_scores_as_vader(tagged: Path, tmp_path: Path) -> None:
-    alone = scored_after(tagged, tmp_path / "alone.duckdb", workers=1)
-    # explicit workers split even a small set: 2 processes, 5 batches each way
-    split = scored_after(tagged, tmp_path / "split.duckdb", workers=2, batch_size=100)
-    assert alone.height > 300
-    assert split.equals(alone)
+def test_batches_store_vader_scores_once(tagged: Path, tmp_path: Path) -> None:
+    whole = scored_after(tagged, tmp_path / "whole.duckdb")
+    split = scored_after(tagged, tmp_path / "split.duckdb", batch_size=100)
+    assert whole.height > 300
+    assert split.equals(whole)
     stock = SentimentIntensityAnalyzer()
-    expected = [round(stock.polarity_scores(s)["compound"], 4) for s in alone["sentence"]]
-    assert alone["compound"].to_list() == expected
-    assert alone["compound"].abs().sum() > 10  # not all zero
+    expected = [round(stock.polarity_scores(s)["compound"], 4) for s in whole["sentence"]]
+    assert whole["compound"].to_list() == expected
+    assert whole["compound"].abs().sum() > 10  # not all zero
 
 
-def test_workers_get_every_text_whole() -> None:
-    texts = ["Good!", None, "", "😁 great 💘", "İYİ Σ bad", "x" * 3000, "not bad\nat all", "ok"]
-    batches = [
-        pl.DataFrame({"row_no": list(range(len(texts)))[i : i + 3], "sentence": texts[i : i + 3]})
-        for i in range(0, len(texts), 3)
-    ]
-    scored = pl.concat(list(_score_in_workers(iter(batches), 2)))
-    assert scored["row_no"].to_list() == list(range(len(texts)))
-    assert "sentence" not in scored.columns
-    assert scored["compound"].to_list() == compound_scores(texts)
-    assert scored["compound"].to_list()[3] > 0.5
-
-
-def test_a_failing_worker_stops_the_stage_with_its_error() -> None:
-    worker = _Worker()
-    try:
-        worker.send(("abc", [5]))  # lengths that do not fit the text
-        with pytest.raises(RuntimeError, match="(?s)tone worker failed.*5 characters of 3"):
-            worker.receive()
-    finally:
-        worker.close(kill=False)
-
-
-def test_worker_count_setting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(WORKERS_ENV, raising=False)
-    monkeypatch.setenv("COOCCUR_TAG_WORKERS", "2")
-    assert default_workers() == 1  # one process unless asked: workers did not pay off
-    monkeypatch.setenv(WORKERS_ENV, "3")
-    assert default_workers() == 3
-    monkeypatch.setenv(WORKERS_ENV, "two")
-    with pytest.raises(ValueError, match=WORKERS_ENV):
-        default_workers()
-    assert PARALLEL_MIN_SENTENCES >= 10_000  # small runs never pay for starting processes
+def test_new_only_looks_at_articles_not_counted_yet(tagged: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "counted.duckdb"
+    shutil.copy(tagged, copy)
+    with Store(copy) as store:
+        store.execute(
+            "insert into counted_articles select article_id, published_at from articles "
+            "where article_id in (select article_id from tagged_articles)"
+        )
+        assert fill_sentence_tone(store, new_only=True) == 0  # all counted: nothing to look at
+        assert fill_sentence_tone(store) > 300

@@ -16,12 +16,7 @@ on every Reuters dev sentence and on generated text.
 from __future__ import annotations
 
 import math
-import pickle
-import queue
 import string
-import sys
-import threading
-import traceback
 from functools import cache
 from itertools import compress
 
@@ -292,40 +287,3 @@ def compound_scores(texts: list[str | None]) -> list[float]:
 
 _MEMO: dict[str, float] = {}
 _MEMO_TEXTS = 100_000  # sentences remembered per process (~30 MB at news lengths)
-
-
-def serve_scores() -> None:
-    """A tone worker's main loop (see `cooccur.tone`): read pickled batches from stdin, each
-    the texts joined into one string and their lengths; answer each with `(True, scores)`
-    or `(False, traceback)` on stdout."""
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing printed may mix into the answers
-    inbox: queue.Queue[tuple[str, list[int]] | None] = queue.Queue()
-
-    def read() -> None:  # always drain the input: the parent never blocks writing
-        while True:
-            try:
-                inbox.put(pickle.load(source))
-            except Exception:  # end of input, or a parent killed in mid-batch
-                inbox.put(None)
-                return
-
-    threading.Thread(target=read, daemon=True).start()
-    while (batch := inbox.get()) is not None:
-        try:
-            answer: tuple[bool, object] = (True, compound_scores(_split(*batch)))
-        except Exception:
-            answer = (False, traceback.format_exc())
-        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.flush()
-
-
-def _split(joined: str, lengths: list[int]) -> list[str]:
-    """The texts that were joined into `joined`, given their lengths."""
-    texts, start = [], 0
-    for length in lengths:
-        texts.append(joined[start : start + length])
-        start += length
-    if start != len(joined):
-        raise ValueError(f"the lengths cover {start} characters of {len(joined)}")
-    return texts
