@@ -18,7 +18,6 @@ import hashlib
 import os
 import pickle
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -32,6 +31,7 @@ from pathlib import Path
 import polars as pl
 
 from cooccur.gazetteer import load_gazetteer
+from cooccur.pipe_worker import PipeWorker
 from cooccur.store import Store
 from cooccur.tag import (
     TagContext,
@@ -202,52 +202,12 @@ def tag_batch(batch: Batch) -> TaggedShard:
     )
 
 
-# A worker is `python -c` running `_serve_batches`: pickled `Batch`es in on stdin, pickled
-# `TaggedShard`s (or a traceback) out on stdout; the frames themselves go through Parquet.
-# Not a multiprocessing pool, for the reasons given in `cooccur.tag` (fork with Polars and
-# DuckDB threads can deadlock; spawn re-runs the caller's main script).
-_WORKER_CODE = (
-    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
-    "from cooccur.shards import _serve_batches; _serve_batches()"
-)
-
-
-class _Worker:
-    """One tagging process, used by one thread at a time."""
-
-    def __init__(self, gazetteer_files: tuple[str, ...], options: TagOptions | None) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_CODE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-        self.send(sys.path)
-        self.send((gazetteer_files, options))  # it builds the tag context before any batch
-
-    def send(self, value: object) -> None:
-        assert self.process.stdin is not None
-        pickle.dump(value, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()
-
-    def tag(self, batch: Batch) -> TaggedShard:
-        self.send(batch)
-        try:
-            ok, value = pickle.load(self.process.stdout)  # type: ignore[arg-type]
-        except EOFError:
-            raise RuntimeError(f"a tagging worker stopped (exit {self.process.wait()})") from None
-        if not ok:
-            raise RuntimeError(f"a tagging worker failed: {value}")
-        return value
-
-    def close(self) -> None:
-        assert self.process.stdin is not None
-        with suppress(OSError):
-            self.process.stdin.close()  # the worker ends when its input does
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+def _start_worker(gazetteer_files: tuple[str, ...], options: TagOptions | None) -> PipeWorker:
+    """A process serving `_serve_batches`: `Batch`es in, `TaggedShard`s out (the frames
+    themselves go through Parquet); it builds the tag context before any batch."""
+    worker = PipeWorker("cooccur.shards._serve_batches", "tagging worker")
+    worker.send((gazetteer_files, options))
+    return worker
 
 
 def _serve_batches() -> None:
@@ -285,24 +245,24 @@ class TagWorkers:
         self.processes = max(1, processes)
         self.gazetteer_files = gazetteer_files
         self.options = options
-        self.idle: list[_Worker] = []
-        self.started: list[_Worker] = []
+        self.idle: list[PipeWorker] = []
+        self.started: list[PipeWorker] = []
         self.changed = threading.Condition()
         self.key = uuid.uuid4().hex
         _POOLS[self.key] = self
 
-    def _acquire(self) -> _Worker:
+    def _acquire(self) -> PipeWorker:
         with self.changed:
             while True:
                 if self.idle:
                     return self.idle.pop()
                 if len(self.started) < self.processes:
-                    worker = _Worker(self.gazetteer_files, self.options)
+                    worker = _start_worker(self.gazetteer_files, self.options)
                     self.started.append(worker)
                     return worker
                 self.changed.wait()
 
-    def _release(self, worker: _Worker, *, broken: bool) -> None:
+    def _release(self, worker: PipeWorker, *, broken: bool) -> None:
         with self.changed:
             if broken:  # not reused: a later batch starts a new process
                 self.started.remove(worker)
@@ -313,11 +273,11 @@ class TagWorkers:
     def tag(self, batch: Batch) -> TaggedShard:
         worker = self._acquire()
         try:
-            shard = worker.tag(batch)
+            worker.send(batch)
+            shard = worker.receive()
         except BaseException:
             self._release(worker, broken=True)
-            worker.process.kill()
-            worker.close()
+            worker.close(kill=True)
             raise
         self._release(worker, broken=False)
         return shard
@@ -327,7 +287,7 @@ class TagWorkers:
         with self.changed:
             workers, self.started, self.idle = self.started, [], []
         for worker in workers:
-            worker.close()
+            worker.close(timeout=10)
 
     def __enter__(self) -> TagWorkers:
         return self

@@ -11,13 +11,12 @@ import hashlib
 import os
 import pickle
 import queue
-import subprocess
 import sys
 import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import closing, suppress
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import polars as pl
 
 from cooccur.gazetteer import Gazetteer
 from cooccur.ner import NameFinder, RuleFinder, SpacyFinder
+from cooccur.pipe_worker import PipeWorker
 from cooccur.salience import SalienceModel, article_entities
 from cooccur.settings import DATA_DIR
 from cooccur.store import Store
@@ -289,56 +289,14 @@ def tag_pending(
     return summary
 
 
-# A worker is `python -c` running `_serve_batches`, fed pickled batches on stdin, answering
-# pickled frames on stdout, rather than a multiprocessing pool: forking a process that runs
-# Polars and DuckDB threads can deadlock, and spawning runs the caller's main script again
-# in every worker unless it is guarded by `if __name__ == "__main__"`.
-_WORKER_CODE = (
-    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
-    "from cooccur.tag import _serve_batches; _serve_batches()"
-)
-
-
-class _Worker:
-    """One tagging process; answers the batches it is sent in the order it got them."""
-
-    def __init__(self, context: TagContext) -> None:
-        # one Polars thread a worker: the workers already keep the cores busy, and a pool
-        # per worker only spends CPU handing small frames between threads
-        env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _WORKER_CODE],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=env,
-        )
-        self.send(sys.path)
-        self.send((context.gazetteer, context.options, context.version))
-
-    def send(self, value: object) -> None:
-        assert self.process.stdin is not None
-        pickle.dump(value, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-        self.process.stdin.flush()
-
-    def receive(self) -> dict[str, pl.DataFrame]:
-        try:
-            ok, value = pickle.load(self.process.stdout)  # type: ignore[arg-type]
-        except EOFError:
-            code = self.process.wait()
-            raise RuntimeError(f"a tagging worker stopped (exit code {code})") from None
-        if not ok:
-            raise RuntimeError(f"a tagging worker failed: {value}")
-        return value
-
-    def close(self, *, kill: bool) -> None:
-        if kill:
-            self.process.kill()
-        assert self.process.stdin is not None
-        with suppress(OSError):
-            self.process.stdin.close()  # the worker ends when its input does
-        self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
+def _start_worker(context: TagContext) -> PipeWorker:
+    """A process serving `_serve_batches` with this tag context."""
+    # one Polars thread a worker: the workers already keep the cores busy, and a pool
+    # per worker only spends CPU handing small frames between threads
+    env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
+    worker = PipeWorker("cooccur.tag._serve_batches", "tagging worker", env=env)
+    worker.send((context.gazetteer, context.options, context.version))
+    return worker
 
 
 def _serve_batches() -> None:
@@ -379,8 +337,8 @@ def _tag_in_workers(
     batches: Iterator[pl.DataFrame], context: TagContext, workers: int
 ) -> Iterator[dict[str, pl.DataFrame]]:
     """Frames of each batch in order, tagged by `workers` processes, two batches ahead each."""
-    pool = [_Worker(context) for _ in range(workers)]
-    ahead: deque[_Worker] = deque()
+    pool = [_start_worker(context) for _ in range(workers)]
+    ahead: deque[PipeWorker] = deque()
     try:
         for index, batch in enumerate(batches):
             worker = pool[index % workers]
