@@ -20,6 +20,7 @@ FIXED_IDS = TagOptions(name_rules=False)
 
 TABLES = (
     "cooccurrence",
+    "cooccurrence_counts",
     "entity_frequency",
     "bucket_totals",
     "entity_marginals",
@@ -130,21 +131,24 @@ def test_changed_settings_force_a_full_recompute(tmp_path: Path, seed_dir: Path)
     assert settings["buckets"] == "day" and settings["contexts"] == "document,sentence"
 
 
-def test_tables_from_before_buckets_are_rebuilt(tmp_path: Path, seed_dir: Path) -> None:
+def test_a_database_with_the_old_cooccurrence_table_is_migrated_and_recounted(
+    tmp_path: Path, seed_dir: Path
+) -> None:
     path = tmp_path / "old.duckdb"
     with Store(path) as store:
         ingest_paths(store, [seed_dir])
         tag_pending(store, load_countries(), options=FIXED_IDS)
-        store.execute("drop table cooccurrence")
-        store.execute(
-            "create table cooccurrence as select date '2025-04-01' as bucket_start, "
-            "'document' as context, 1 as entity_a, 2 as entity_b, 1 as n"
-        )
-    with Store(path) as store:
         compute_tables(store)
-        columns = store.query("describe cooccurrence")["column_name"].to_list()
-        assert store.scalar("select count(*) from cooccurrence where bucket = 'month'") > 0
-    assert columns[:3] == ["bucket", "bucket_start", "context"]
+        rows = _snapshot(store)["cooccurrence"]
+        # schema 3: `cooccurrence` was a table of counts and measures
+        store.execute("drop view cooccurrence")
+        store.execute("create table cooccurrence as select * from cooccurrence_counts")
+        store.execute("drop table cooccurrence_counts")
+        store.execute("update meta set value = '3' where key = 'schema_version'")
+    with Store(path) as store:
+        assert store.scalar("select count(*) from cooccurrence") == 0  # dropped, not trusted
+        assert compute_tables(store)["full_recompute"] == 1
+        assert _snapshot(store)["cooccurrence"] == rows
 
 
 def test_bad_settings_fail_clearly() -> None:

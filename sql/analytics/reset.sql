@@ -1,5 +1,5 @@
 -- Forgets every analytics result so the next count is a full recompute.
-delete from cooccurrence;
+delete from cooccurrence_counts;
 delete from entity_frequency;
 delete from bucket_totals;
 delete from entity_marginals;

@@ -1,33 +1,23 @@
 -- Analytics tables (co-occurrence, frequency, denominators, tone, incremental state) and the
--- macros their SQL shares. Created if missing; every statement is idempotent. The views over
--- these tables live in sql/views/ and are (re)created by cooccur.counts after each count.
+-- macros their SQL shares, and the `cooccurrence` view. Created if missing; every statement
+-- is idempotent. The other views over these tables live in sql/views/ and are (re)created by
+-- cooccur.counts after each count.
 
--- one row per bucket × context × entity pair: counts, marginals and association measures
--- (entity_a < entity_b, except context 'window_ordered' where entity_a comes first)
-create table if not exists cooccurrence (
+-- one row per bucket × context × entity pair: the counts every measure is computed from
+-- (entity_a < entity_b, except context 'window_ordered' where entity_a comes first); the
+-- `cooccurrence` view at the end of this file adds the names and the measures
+create table if not exists cooccurrence_counts (
     bucket varchar not null,
     bucket_start date not null,
     context varchar not null,
     entity_a integer not null,
     entity_b integer not null,
-    name_a varchar not null,
-    name_b varchar not null,
     n bigint not null,
     n_a bigint not null,
     n_b bigint not null,
     n_contexts bigint not null,
-    pmi double,
-    npmi double,
-    jaccard double,
-    dice double,
-    assoc_strength double,
-    lift double,
-    llr double,
-    llr_p double,
-    tone_mean double,
-    tone_n integer,
-    kind_a varchar not null,
-    kind_b varchar not null,
+    tone_sum decimal(18, 4),
+    tone_n bigint,
     window_k integer
 );
 
@@ -197,3 +187,48 @@ create or replace macro erfc_cody(x) as
 
 -- Upper tail of the chi-square distribution with one degree of freedom.
 create or replace macro chi2_sf_1df(g2) as erfc_cody(sqrt(greatest(g2, 0.0) / 2.0));
+
+-- Association measures of a pair from its 2×2 table of contexts: n naming both, n_a naming
+-- A, n_b naming B, N in all (k11 = n, k12 = n_a − n, k21 = n_b − n, k22 = N − n_a − n_b + n).
+-- Formulas and references: README "Measures and views".
+create or replace macro pmi_of(n, n_a, n_b, total) as
+    ln(n::double * total / (n_a::double * n_b));
+
+create or replace macro npmi_of(n, n_a, n_b, total) as
+    case when n = total then 1.0 else pmi_of(n, n_a, n_b, total) / -ln(n::double / total) end;
+
+create or replace macro llr_of(n, n_a, n_b, total) as
+    2.0 * (g_term(n::double, n_a::double * n_b / total)
+           + g_term((n_a - n)::double, n_a::double * (total - n_b) / total)
+           + g_term((n_b - n)::double, (total - n_a)::double * n_b / total)
+           + g_term((total - n_a - n_b + n)::double,
+                    (total - n_a)::double * (total - n_b) / total));
+
+-- The rows of a table shaped like `cooccurrence_counts` (named by `counts`) with the entity
+-- names and kinds, every association measure and the mean tone: one definition for the
+-- stored `cooccurrence` view and for counts made on demand.
+create or replace macro with_measures(counts) as table
+select c.bucket, c.bucket_start, c.context, c.entity_a, c.entity_b,
+       ea.name as name_a, eb.name as name_b,
+       c.n, c.n_a, c.n_b, c.n_contexts,
+       pmi_of(c.n, c.n_a, c.n_b, c.n_contexts) as pmi,
+       npmi_of(c.n, c.n_a, c.n_b, c.n_contexts) as npmi,
+       c.n::double / (c.n_a + c.n_b - c.n) as jaccard,
+       2.0 * c.n / (c.n_a + c.n_b) as dice,
+       c.n::double / (c.n_a::double * c.n_b) as assoc_strength,
+       c.n::double * c.n_contexts / (c.n_a::double * c.n_b) as lift,
+       llr_of(c.n, c.n_a, c.n_b, c.n_contexts) as llr,
+       chi2_sf_1df(llr_of(c.n, c.n_a, c.n_b, c.n_contexts)) as llr_p,
+       c.tone_sum::double / c.tone_n as tone_mean,
+       c.tone_n::integer as tone_n,
+       ea.kind as kind_a, eb.kind as kind_b,
+       c.window_k
+from query_table(counts) as c
+join entities as ea on ea.entity_id = c.entity_a
+join entities as eb on eb.entity_id = c.entity_b;
+
+-- One row per bucket × context × entity pair: counts, marginals, association measures and
+-- tone, computed from `cooccurrence_counts` as rows are read (storing only counts makes a
+-- count that adds articles rewrite integers, not a dozen derived columns).
+create or replace view cooccurrence as
+select * from with_measures('cooccurrence_counts');

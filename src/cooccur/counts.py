@@ -156,19 +156,6 @@ def install_views(store: Store) -> None:
         store.execute(path.read_text(encoding="utf-8"))
 
 
-def _migrate(store: Store) -> None:
-    """Tables written before buckets existed are dropped and rebuilt by a full count."""
-    columns = store.query(
-        "select column_name from information_schema.columns where table_name = 'cooccurrence'"
-    )["column_name"].to_list()
-    if columns and "bucket" not in columns:
-        store.execute("drop view if exists pair_timeline")
-        store.execute("drop table if exists cooccurrence")
-        store.execute("drop table if exists entity_frequency")
-        store.execute("delete from counted_articles")
-        store.run("schema/30_analytics")
-
-
 def _stored_settings(store: Store) -> dict[str, str]:
     return dict(store.query("select key, value from analytics_settings").rows())
 
@@ -189,8 +176,6 @@ def compute_tables(
     config = config or AnalyticsConfig()
     summary = CountSummary()
     store.execute("set enable_progress_bar = false")
-    with store.transaction():
-        _migrate(store)
     wanted = config.as_settings() | {
         "tagger_version": str(store.scalar("select value from meta where key = 'tagger_version'")),
         "layout": LAYOUT,
