@@ -212,7 +212,7 @@ def compute_tables(
             [x for item in wanted.items() for x in item],
         )
         install_views(store)
-    summary.cooccurrence_rows = store.scalar("select count(*) from cooccurrence")
+    summary.cooccurrence_rows = store.scalar("select count(*) from cooccurrence_counts")
     summary.entity_frequency_rows = store.scalar("select count(*) from entity_frequency")
     return summary.as_dict()
 
