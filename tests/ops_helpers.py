@@ -65,7 +65,12 @@ def snapshot(db: Path, tables: list[str] = DATA_TABLES, *, clocks: bool = False)
     """Every row of `tables`, sorted; without write-time columns unless `clocks`."""
     out = {}
     with Store(db, read_only=True) as store:
-        existing = set(store.query("select table_name from duckdb_tables()")["table_name"])
+        existing = set(
+            store.query(
+                "select table_name as name from duckdb_tables() "
+                "union all select view_name from duckdb_views() where not internal"
+            )["name"]
+        )
         for table in tables:
             if table not in existing:
                 out[table] = None
