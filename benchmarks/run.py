@@ -300,7 +300,7 @@ def cli_run(
     argv = [
         sys.executable,
         "-c",
-        "from cooccur.cli import app; app()",
+        "from cooccur.cli import main; main()",
         "run",
         *map(str, sources),
         "--db",
@@ -377,7 +377,7 @@ def bench_reuters(ctx: Context) -> None:
     lines += [
         "",
         "**End to end with the real CLI** "
-        '(`python -c "from cooccur.cli import app; app()" run reuters-dev.jsonl '
+        '(`python -c "from cooccur.cli import main; main()" run reuters-dev.jsonl '
         "--db … --reports …`, temporary Prefect server):",
         "",
         _row(

@@ -36,6 +36,19 @@ def test_pipeline_flow_runs_every_stage_and_is_idempotent(
             assert store.query(f"select * from {table} order by all").equals(before)
 
 
+def test_the_cooccur_script_keeps_exit_codes_and_output(tmp_path: Path) -> None:
+    # the script leaves with os._exit (cooccur.cli.main): codes and piped output must survive
+    cooccur = str(Path(sys.executable).parent / "cooccur")
+    missing = subprocess.run(
+        [cooccur, "run", str(tmp_path / "none.jsonl")], capture_output=True, text=True, timeout=60
+    )
+    assert missing.returncode == 2
+    assert "input not found" in missing.stderr
+    helped = subprocess.run([cooccur, "sql", "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0
+    assert "Example: cooccur sql" in " ".join(helped.stdout.split())
+
+
 @pytest.mark.slow
 def test_cooccur_command_runs_on_the_bundled_examples(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}

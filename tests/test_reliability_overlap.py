@@ -28,7 +28,7 @@ def start_run(db: Path, sources: list[Path], api: str, *extra: str) -> subproces
         "PYTHONPATH": os.pathsep.join([str(REPO / "src"), str(REPO)]),
         "PREFECT_API_URL": api,
     }
-    command = [sys.executable, "-c", "from cooccur.cli import app; app()", "run"]
+    command = [sys.executable, "-c", "from cooccur.cli import main; main()", "run"]
     command += [*map(str, sources), "--db", str(db), "--reports", str(db.parent / "r"), *extra]
     return subprocess.Popen(
         command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

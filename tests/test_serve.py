@@ -50,7 +50,7 @@ def test_serve_runs_on_an_interval_and_stops_its_server(tmp_path: Path, seed_dir
         "PREFECT_HOME": str(tmp_path / "prefect"),
     }
     env.pop("PREFECT_API_URL", None)  # serve must start its own server
-    command = [sys.executable, "-c", "from cooccur.cli import app; app()", "serve"]
+    command = [sys.executable, "-c", "from cooccur.cli import main; main()", "serve"]
     command += [str(seed_dir), "--db", str(db), "--reports", str(tmp_path / "r")]
     command += ["--interval", "5"]
     with log.open("w") as out:

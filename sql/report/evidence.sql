@@ -1,22 +1,15 @@
--- One row per sentence behind each pair ($pair_a[i], $pair_b[i]). For each article naming
--- both (the $per_bucket latest of each $bucket, $max_articles latest in all, per pair): the
--- sentences naming both (at most 3), or else the first sentence naming each; with the
--- article's date, title, link, and the spans of the pair's mentions within the sentence.
+-- One row per sentence behind each pair of `report_pairs` (sql/report/pair_list.sql). For
+-- each article naming both (the $per_bucket latest of each $bucket, $max_articles latest in
+-- all, per pair): the sentences naming both (at most 3), or else the first sentence naming
+-- each; with the article's date, title, link, and the spans of the pair's mentions within
+-- the sentence.
 -- With $theme set, only sentences naming both and tagged with that theme count. One query
 -- for every pair page of the report.
-with pairs as (
-    select unnest($pair_a::integer[]) as a, unnest($pair_b::integer[]) as b
-),
-wanted as (
-    select a, b, a as entity_id from pairs
-    union all
-    select a, b, b as entity_id from pairs
-),
-hits as (
+with hits as (
     select w.a, w.b, m.article_id, m.sentence_id,
            bool_or(m.entity_id = w.a) as has_a, bool_or(m.entity_id = w.b) as has_b
     from mentions as m
-    join wanted as w using (entity_id)
+    join (select a, b, unnest([a, b]) as entity_id from report_pairs) as w using (entity_id)
     group by w.a, w.b, m.article_id, m.sentence_id
 ),
 eligible as (

@@ -1,18 +1,10 @@
--- One row per pair of ($pair_a[i], $pair_b[i]) × bucket ($bucket) × theme in which the pair
--- is named in one sentence tagged with that theme: such sentences, and the articles holding
--- them. One query for every pair page of the report.
-with pairs as (
-    select unnest($pair_a::integer[]) as a, unnest($pair_b::integer[]) as b
-),
-wanted as (
-    select a, b, a as entity_id from pairs
-    union all
-    select a, b, b as entity_id from pairs
-),
-pair_sentences as (
+-- One row per pair of `report_pairs` (sql/report/pair_list.sql) × bucket ($bucket) × theme
+-- in which the pair is named in one sentence tagged with that theme: such sentences, and the
+-- articles holding them. One query for every pair page of the report.
+with pair_sentences as (
     select w.a, w.b, m.article_id, m.sentence_id
     from mentions as m
-    join wanted as w using (entity_id)
+    join (select a, b, unnest([a, b]) as entity_id from report_pairs) as w using (entity_id)
     group by w.a, w.b, m.article_id, m.sentence_id
     having count(distinct m.entity_id) = 2
 )

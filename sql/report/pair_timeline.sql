@@ -1,13 +1,10 @@
--- One row per pair of ($pair_a[i], $pair_b[i]) × bucket ($bucket) in which the pair is named
--- together: articles and sentences naming both, and the chosen measure ($measure) over
--- articles; the $max_buckets latest buckets of each pair at most. One query for every pair
--- page of the report (a query per page cost more than the pages' charts).
-with pairs as (
-    select unnest($pair_a::integer[]) as a, unnest($pair_b::integer[]) as b
-),
-keyed as (
+-- One row per pair of `report_pairs` (sql/report/pair_list.sql) × bucket ($bucket) in which
+-- the pair is named together: articles and sentences naming both, and the chosen measure
+-- ($measure) over articles; the $max_buckets latest buckets of each pair at most. One query
+-- for every pair page of the report (a query per page cost more than the pages' charts).
+with keyed as (
     select a, b, least(a, b) as lo, greatest(a, b) as hi
-    from pairs
+    from report_pairs
 ),
 d as (
     select k.a, k.b, c.bucket_start, c.n, columns(lambda col: col = $measure) as value

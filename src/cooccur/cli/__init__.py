@@ -7,6 +7,10 @@ the database, no telemetry), so `cooccur sql` stays instant.
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -76,7 +80,7 @@ __all__ = ["DEFAULT_DB", "DEFAULT_REPORTS", "app", "console", "fail", "print_sum
 
 def fail(message: str, code: int = 1) -> None:
     """Print a clear error and exit with `code` (see the README for the codes)."""
-    console.print(f"[bold red]error:[/] {message}")
+    Console(stderr=True, soft_wrap=True).print(f"[bold red]error:[/] {message}")
     raise typer.Exit(code)
 
 
@@ -93,6 +97,31 @@ def print_summary(result: dict[str, object]) -> None:
 
 def pair_or_none(pair: tuple[str, str] | None) -> tuple[str, str] | None:
     return pair if pair and all(pair) else None
+
+
+def main() -> None:
+    """The `cooccur` script: `app`, then leave without tearing the interpreter down.
+
+    Python's teardown of the ~400k objects that Prefect, Altair and Polars leave took 1.6 to
+    4.5 s after `cooccur run` had finished (benchmarks/RESULTS.md, session 4). Exit handlers
+    registered after this one (Prefect stopping its temporary server, flushing its logs) run
+    first, as atexit runs them last-in first-out; then the process exits with `app`'s code.
+    """
+    status = [1]  # an uncaught exception: its traceback is printed, then we exit with 1
+    atexit.register(_leave, status)
+    try:
+        app()
+    except SystemExit as done:  # click always ends with one, 0 on success
+        code = done.code
+        status[0] = code if isinstance(code, int) else 0 if code is None else 1
+        raise
+
+
+def _leave(status: list[int]) -> None:
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(status[0])
 
 
 # Command modules register themselves on `app` when imported.

@@ -165,12 +165,12 @@ class ReportData:
     def select_pairs(
         self, name: str, pairs: list[tuple[int, int]], **params: Any
     ) -> dict[tuple[int, int], pl.DataFrame]:
-        """`select` for many pairs at once (`$pair_a`, `$pair_b`): each pair's rows, in the
-        query's order, without the pair columns `a`, `b` (an empty frame for a pair with none).
-        One query for all the pair pages costs what one page's query did."""
-        frame = self.select(
-            name, pair_a=[a for a, _ in pairs], pair_b=[b for _, b in pairs], **params
-        )
+        """`select` for many pairs at once (the query reads them from `report_pairs`): each
+        pair's rows, in the query's order, without the pair columns `a`, `b` (an empty frame
+        for a pair with none). One query for all the pair pages costs what one page's did."""
+        pair_list = {"pair_a": [a for a, _ in pairs], "pair_b": [b for _, b in pairs]}
+        self.store.execute(load_sql("report/pair_list"), pair_list)  # type: ignore[arg-type]
+        frame = self.select(name, **params)
         parts = frame.partition_by("a", "b", as_dict=True, include_key=False, maintain_order=True)
         empty = frame.clear().drop("a", "b")
         return {(a, b): parts.get((a, b), empty) for a, b in pairs}
