@@ -8,6 +8,7 @@ opening a newer one is refused, so an old cooccur never writes tables it does no
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import signal
@@ -88,6 +89,12 @@ def schema_files() -> list[str]:
     return [f"schema/{p.stem}" for p in sorted((SQL_DIR / "schema").glob("*.sql"))]
 
 
+def schema_digest() -> str:
+    """A hash of the schema files' text: a database that recorded it has run them as they are."""
+    text = "\n".join(load_sql(name) for name in schema_files())
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def quote_identifier(name: str) -> str:
     """A table or column name as a SQL identifier (the only thing never bound as a value)."""
     return '"' + name.replace('"', '""') + '"'
@@ -164,15 +171,24 @@ class Store:
                     f"{self.path}` (or any `cooccur run`); copy the file first to keep the old one"
                 )
             return
-        if version is None:  # a new file: the schema files are the current version
-            for name in schema_files():
-                self.execute(load_sql(name))
-            self._set_version(SCHEMA_VERSION)
-            return
-        if version < SCHEMA_VERSION:
+        migrate = version is not None and version < SCHEMA_VERSION
+        if migrate:
             apply_migrations(self, [m for m in migrations() if m.version > version])
+        self._apply_schema_files(always=version is None or migrate)
+        if version is None:  # a new file: the schema files are the current version
+            self._set_version(SCHEMA_VERSION)
+
+    def _apply_schema_files(self, *, always: bool) -> None:
+        """Run the schema files unless this database ran these very files before: they
+        are idempotent, but replacing every view and macro cost ≈ 0.07 s on each of the
+        seven opens of a `cooccur run`."""
+        digest = schema_digest()
+        done = "select value from meta where key = 'schema_digest'"
+        if not always and self.scalar(done) == digest:
+            return
         for name in schema_files():
             self.execute(load_sql(name))
+        self.execute("insert or replace into meta values ('schema_digest', ?)", [digest])
 
     def schema_version(self) -> int | None:
         """`meta.schema_version`, or None for a file without cooccur's tables."""
