@@ -57,8 +57,8 @@ MEMORY_LIMIT = "256MB"
 # Checkpoints (WAL into the file) after every batch rewrote the table's last, partial row
 # group each time, so the WAL grows a few batches first. Not to MEMORY_LIMIT, though:
 # committed rows wait in DuckDB's memory until checkpointed, and with the WAL as large as
-# the cap they were spilled to temp files and read back (1M articles: 5.8 → 3.1 GB written,
-# 75 → 68 s CPU at 64MB; 16MB rewrote row groups too often, 2× the CPU).
+# the cap they were spilled to temp files and read back (1M articles, same run: 5.3 → 3.1
+# GB written, 81 → 54 s CPU at 64MB; a 16MB WAL rewrote row groups too often).
 CHECKPOINT_THRESHOLD = "64MB"
 
 _ARTICLE_SCHEMA = {
