@@ -37,7 +37,7 @@ MODEL_PATH = DATA_DIR / "salience.json"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 # `LONDON, March 3 -`, `PASADENA, Calif., March 3 -`, `ANKARA (Reuters) -`, `ROME —`:
 # the place, then optionally the date and the agency, then a dash
-_DASH = re.compile(r" ?[-–—]+ ")
+_DASH = re.compile(r"(?: [-–—]|[-–—])[-–—]* ")  # ` ?[-–—]+ `, spelt so `re` skips to dashes
 _DATE_TAIL = re.compile(rf",? (?P<month>{_MONTH}) \d{{1,2}}(?:, \d{{4}})?$")
 _AGENCY_TAIL = re.compile(r" ?\([A-Za-z .]{1,30}\)$")
 _PLACE = re.compile(r"[A-Z][A-Za-z.'’ -]{1,40}(?:, ?[A-Z][A-Za-z.'’ -]{0,30}){0,2}")
