@@ -197,11 +197,10 @@ def compute_tables(
             run_script(store, "analytics/count_deltas")
             if summary.added:
                 run_script(store, "analytics/add_sums")
-                run_script(store, "analytics/load_sums", {"contexts": config.context_kinds})
-                _measure(store, config)
+                run_script(store, "analytics/add_pair_counts", {"k": config.window_k})
             else:
                 run_script(store, "analytics/replace_sums")
-            run_script(store, "cooccurrence")
+                run_script(store, "cooccurrence")
             run_script(store, "entity_frequency")
             run_script(store, "analytics/store_results", {"updated_at": datetime.now()})
         store.execute("delete from analytics_settings")
@@ -265,10 +264,7 @@ def _only_added(store: Store, config: AnalyticsConfig) -> bool:
     their buckets: nothing counted before lost its tags, and every pair is kept."""
     if config.min_support > 1:
         return False
-    gone = store.scalar(
-        "select count(*) from changed_articles "
-        "where article_id not in (select article_id from tagged_articles)"
-    )
+    gone = store.scalar("select count(*) from changed_articles where not tagged")
     return gone == 0
 
 
@@ -318,7 +314,7 @@ def _count(
 
 
 def _measure(store: Store, config: AnalyticsConfig) -> None:
-    """`pair_measures` from the counts in the temp tables (a count, or the stored sums)."""
+    """`pair_measures` from the counts in the temp tables."""
     run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
