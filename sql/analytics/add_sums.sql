@@ -1,9 +1,10 @@
 -- Adds the count in progress, which covered only articles not counted before, to the stored
 -- sums: every stored number is a sum over articles (contexts never span two articles), so
 -- adding the new articles' part equals recounting their buckets. Used only when every
--- pair is kept (min_support 1: pruning is not additive). The pair counts (n) are added to
--- `cooccurrence_counts` itself next (add_pair_counts.sql). Inputs: delta_*
--- (count_deltas.sql), pair_tone, group_articles, group_entities.
+-- pair is kept (min_support 1: pruning is not additive). The pair counts (n) are added as
+-- the touched buckets' rows of `cooccurrence_counts` are rewritten (load_sums.sql, then
+-- cooccurrence.sql). Inputs: delta_* (count_deltas.sql), pair_tone, group_articles,
+-- group_entities.
 
 merge into bucket_totals as r
 using delta_bucket_totals as d

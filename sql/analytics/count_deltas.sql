@@ -1,6 +1,6 @@
 -- The count in progress keyed by bucket, ready to replace or add to the stored sums:
 -- one temp table per stored table (delta_<table>; the pair counts stay in pair_counts,
--- keyed by group, until add_pair_counts.sql or cooccurrence.sql reads them).
+-- keyed by group, until load_sums.sql or cooccurrence.sql reads them).
 -- Inputs: scope_groups, group_totals, group_marginals, group_articles.
 
 create or replace temp table delta_bucket_totals as

@@ -6,7 +6,7 @@
 -- one row per bucket × context × entity pair: the counts every measure is computed from
 -- (entity_a < entity_b, except context 'window_ordered' where entity_a comes first); the
 -- `cooccurrence` view at the end of this file adds the names and the measures. n is
--- additive: a count of new articles adds theirs to it (sql/analytics/add_pair_counts.sql)
+-- additive: a count of new articles adds theirs to it (sql/analytics/load_sums.sql)
 create table if not exists cooccurrence_counts (
     bucket varchar not null,
     bucket_start date not null,

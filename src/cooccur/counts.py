@@ -197,10 +197,11 @@ def compute_tables(
             run_script(store, "analytics/count_deltas")
             if summary.added:
                 run_script(store, "analytics/add_sums")
-                run_script(store, "analytics/add_pair_counts", {"k": config.window_k})
+                run_script(store, "analytics/load_sums", {"contexts": config.context_kinds})
+                _measure(store, config)
             else:
                 run_script(store, "analytics/replace_sums")
-                run_script(store, "cooccurrence")
+            run_script(store, "cooccurrence")
             run_script(store, "entity_frequency")
             run_script(store, "analytics/store_results", {"updated_at": datetime.now()})
         store.execute("delete from analytics_settings")
@@ -314,7 +315,7 @@ def _count(
 
 
 def _measure(store: Store, config: AnalyticsConfig) -> None:
-    """`pair_measures` from the counts in the temp tables."""
+    """`pair_measures` from the counts in the temp tables (a count, or the stored sums)."""
     run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
