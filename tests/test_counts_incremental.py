@@ -11,7 +11,7 @@ import pytest
 from cooccur.counts import AnalyticsConfig, SettingsError, compute_tables
 from cooccur.gazetteer import load_countries
 from cooccur.ingest import ingest_paths
-from cooccur.store import Store
+from cooccur.store import SCHEMA_VERSION, Store
 from cooccur.tag import TagOptions, tag_pending
 
 # Gazetteer entities only: ids are then given up front, in key order, whatever the batches
@@ -24,7 +24,6 @@ TABLES = (
     "entity_frequency",
     "bucket_totals",
     "entity_marginals",
-    "pair_count_sums",
     "pair_tone_sums",
     "bucket_articles",
     "entity_count_sums",
@@ -158,3 +157,36 @@ def test_bad_settings_fail_clearly() -> None:
         AnalyticsConfig(window_k=1)
     config = AnalyticsConfig.from_options({"buckets": "day, week", "min_support": None})
     assert config.buckets == ("day", "week") and config.min_support == 1
+
+
+def test_a_schema_4_database_loses_pair_count_sums_and_still_adds_articles(
+    tmp_path: Path, reuters_file: Path
+) -> None:
+    records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[:60]]
+    first = _write(tmp_path / "first.jsonl", records[::2])
+    second = _write(tmp_path / "second.jsonl", records[1::2])
+    path = tmp_path / "v4.duckdb"
+    with Store(path) as store:
+        _add(store, first, ADDITIVE)
+        counted = _snapshot(store)
+        # schema 4 kept a copy of cooccurrence_counts.n, row for row
+        store.execute(
+            "create table pair_count_sums as select bucket, bucket_start, context, "
+            "entity_a, entity_b, n from cooccurrence_counts"
+        )
+        store.execute("update meta set value = '4' where key = 'schema_version'")
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert not store.scalar(
+            "select count(*) from duckdb_tables() where table_name = 'pair_count_sums'"
+        )
+        assert _snapshot(store) == counted  # the counts are kept, not recounted
+        summary = _add(store, second, ADDITIVE)
+        incremental = _snapshot(store)
+    assert summary["full_recompute"] == 0 and summary["added_only"] == 1
+
+    with Store(tmp_path / "full.duckdb") as store:
+        ingest_paths(store, [first, second])
+        tag_pending(store, load_countries(), options=FIXED_IDS)
+        compute_tables(store, ADDITIVE)
+        assert _snapshot(store) == incremental

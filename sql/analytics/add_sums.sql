@@ -1,8 +1,10 @@
 -- Adds the count in progress, which covered only articles not counted before, to the stored
 -- sums: every stored number is a sum over articles (contexts never span two articles), so
 -- adding the new articles' part equals recounting their buckets. Used only when every
--- pair is kept (min_support 1: pruning is not additive). Inputs: delta_* (count_deltas.sql),
--- pair_tone, group_articles, group_entities.
+-- pair is kept (min_support 1: pruning is not additive). The pair counts (n) are added as
+-- the touched buckets' rows of `cooccurrence_counts` are rewritten (load_sums.sql, then
+-- cooccurrence.sql). Inputs: delta_* (count_deltas.sql), pair_tone, group_articles,
+-- group_entities.
 
 merge into bucket_totals as r
 using delta_bucket_totals as d
@@ -15,13 +17,6 @@ merge into entity_marginals as r
 using delta_entity_marginals as d
 on r.bucket = d.bucket and r.bucket_start = d.bucket_start and r.context = d.context
    and r.entity_id = d.entity_id
-when matched then update set n = r.n + d.n
-when not matched then insert by name;
-
-merge into pair_count_sums as r
-using delta_pair_count_sums as d
-on r.bucket = d.bucket and r.bucket_start = d.bucket_start and r.context = d.context
-   and r.entity_a = d.entity_a and r.entity_b = d.entity_b
 when matched then update set n = r.n + d.n
 when not matched then insert by name;
 

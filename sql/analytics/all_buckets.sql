@@ -10,4 +10,6 @@ where a.article_id in (select article_id from tagged_articles)
        or bucket_start_of(k.bucket, a.published_at) = $bucket_start::date);
 
 -- nothing is added to stored sums on demand (scope.sql reads it with $only_changed false)
-create or replace temp table changed_articles (article_id varchar, published_at timestamp);
+create or replace temp table changed_articles (
+    article_id varchar, published_at timestamp, tagged boolean
+);

@@ -1,7 +1,8 @@
--- Replaces the touched buckets' stored sums (denominators, marginals, pair counts, tone
--- sums, entity counts) with those of the count in progress, which covered every article of
--- those buckets. Inputs: touched_buckets, delta_* (count_deltas.sql), pair_tone,
--- group_articles, group_entities.
+-- Replaces the touched buckets' stored sums (denominators, marginals, tone sums, entity
+-- counts) with those of the count in progress, which covered every article of those
+-- buckets (its pair counts replace theirs in `cooccurrence_counts`: cooccurrence.sql).
+-- Inputs: touched_buckets, delta_* (count_deltas.sql), pair_tone, group_articles,
+-- group_entities.
 
 delete from bucket_totals as r using touched_buckets as t
 where r.bucket = t.bucket and r.bucket_start = t.bucket_start;
@@ -10,10 +11,6 @@ insert into bucket_totals select * from delta_bucket_totals;
 delete from entity_marginals as r using touched_buckets as t
 where r.bucket = t.bucket and r.bucket_start = t.bucket_start;
 insert into entity_marginals select * from delta_entity_marginals;
-
-delete from pair_count_sums as r using touched_buckets as t
-where r.bucket = t.bucket and r.bucket_start = t.bucket_start;
-insert into pair_count_sums select * from delta_pair_count_sums;
 
 delete from pair_tone_sums as r using touched_buckets as t
 where r.bucket = t.bucket and r.bucket_start = t.bucket_start;

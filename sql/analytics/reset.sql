@@ -5,7 +5,6 @@ delete from bucket_totals;
 delete from entity_marginals;
 delete from counted_articles;
 delete from bucket_updates;
-delete from pair_count_sums;
 delete from pair_tone_sums;
 delete from bucket_articles;
 delete from entity_count_sums;

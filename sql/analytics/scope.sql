@@ -12,13 +12,17 @@ create or replace temp table scope_picked as
 with picked as (
     select a.article_id, a.published_at
     from articles as a
-    where a.article_id in (select article_id from tagged_articles)
+    -- tagged articles, or only those tagged since the last count (the few changed_articles,
+    -- instead of a semi join with every tagged article)
+    where a.article_id in (select article_id from tagged_articles
+                           where not $only_changed::boolean
+                           union all
+                           select article_id from changed_articles
+                           where $only_changed::boolean and tagged)
       and ($source::varchar is null
            or a.source = $source::varchar or a.source_path glob $source::varchar)
       and (not $theme_filter::boolean
            or a.article_id in (select article_id from theme_sentences))
-      and (not $only_changed::boolean
-           or a.article_id in (select article_id from changed_articles))
 )
 select p.article_id, t.bucket, t.bucket_start
 from picked as p

@@ -9,8 +9,8 @@ insert into bucket_updates
 select bucket, bucket_start, $updated_at::timestamp from touched_buckets;
 
 delete from counted_articles
-where article_id not in (select article_id from tagged_articles);
+where article_id in (select article_id from changed_articles where not tagged);
 
 insert into counted_articles
 select article_id, published_at from changed_articles
-where article_id in (select article_id from tagged_articles);
+where tagged;

@@ -1,15 +1,22 @@
 -- One row per bucket (kind × start) to recompute: the buckets of articles tagged since the
 -- last count and of counted articles whose tags are gone. Input: $buckets (bucket kinds).
 
+-- changed_articles: one row per article tagged but not counted (tagged true) or counted
+-- but no longer tagged (tagged false); one full join of the two key tables finds both
 create or replace temp table changed_articles as
-select a.article_id, a.published_at
-from articles as a
-where a.article_id in (select article_id from tagged_articles)
-  and a.article_id not in (select article_id from counted_articles)
+with diff as (
+    select t.article_id as tagged_id, c.article_id as counted_id, c.published_at
+    from tagged_articles as t
+    full join counted_articles as c on c.article_id = t.article_id
+    where t.article_id is null or c.article_id is null
+)
+select a.article_id, a.published_at, true as tagged
+from diff as d
+join articles as a on a.article_id = d.tagged_id
 union all
-select c.article_id, c.published_at
-from counted_articles as c
-where c.article_id not in (select article_id from tagged_articles);
+select counted_id, published_at, false
+from diff
+where tagged_id is null;
 
 create or replace temp table touched_buckets as
 select distinct k.bucket, bucket_start_of(k.bucket, c.published_at) as bucket_start

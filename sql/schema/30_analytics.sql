@@ -5,7 +5,8 @@
 
 -- one row per bucket × context × entity pair: the counts every measure is computed from
 -- (entity_a < entity_b, except context 'window_ordered' where entity_a comes first); the
--- `cooccurrence` view at the end of this file adds the names and the measures
+-- `cooccurrence` view at the end of this file adds the names and the measures. n is
+-- additive: a count of new articles adds theirs to it (sql/analytics/load_sums.sql)
 create table if not exists cooccurrence_counts (
     bucket varchar not null,
     bucket_start date not null,
@@ -56,18 +57,6 @@ create table if not exists bucket_articles (
     bucket varchar not null,
     bucket_start date not null,
     n_articles bigint not null
-);
-
--- one row per bucket × context × entity pair: the contexts naming both (n). The additive
--- part of `cooccurrence`, kept so that new articles add to it instead of recounting
--- their buckets (the measures are then recomputed from these sums)
-create table if not exists pair_count_sums (
-    bucket varchar not null,
-    bucket_start date not null,
-    context varchar not null,
-    entity_a integer not null,
-    entity_b integer not null,
-    n bigint not null
 );
 
 -- one row per bucket × entity pair (entity_a < entity_b): sum and number of the tone scores

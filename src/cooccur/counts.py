@@ -265,10 +265,7 @@ def _only_added(store: Store, config: AnalyticsConfig) -> bool:
     their buckets: nothing counted before lost its tags, and every pair is kept."""
     if config.min_support > 1:
         return False
-    gone = store.scalar(
-        "select count(*) from changed_articles "
-        "where article_id not in (select article_id from tagged_articles)"
-    )
+    gone = store.scalar("select count(*) from changed_articles where not tagged")
     return gone == 0
 
 
