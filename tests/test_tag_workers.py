@@ -14,6 +14,7 @@ from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
 from cooccur.tag import (
     TagContext,
+    TagPool,
     _tag_in_workers,
     pending_batches,
     pending_ids,
@@ -75,5 +76,6 @@ def test_a_failing_worker_stops_the_stage_with_its_error(ingested: Path) -> None
     with Store(ingested, read_only=True) as store:
         batches = list(pending_batches(store, pending_ids(store), 100))
     assert tag_batch_frames(batches[0], context)["batch_mentions"].height > 0
-    with pytest.raises(RuntimeError, match="not-this-tagger"):
-        list(_tag_in_workers(iter(batches), stale, 2))
+    pool = TagPool(stale, 2, here=False)  # the workers alone: they fail every chunk
+    with pytest.raises(RuntimeError, match="not-this-tagger"), pool:
+        list(_tag_in_workers(iter(batches), pool))
