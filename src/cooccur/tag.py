@@ -204,6 +204,19 @@ def pending_batches(
         yield from articles.iter_slices(batch_size)
 
 
+def pending_before_prepare(store: Store, context: TagContext) -> tuple[int, pl.DataFrame | None]:
+    """How many articles `prepare` will leave to tag, and their ids when known already.
+
+    Known before `prepare` runs, so that worker processes can start meanwhile: it changes
+    only GDELT's articles, unless the tagger changed (then every text article is to tag).
+    """
+    stored = store.scalar("select value from meta where key = 'tagger_version'")
+    if stored != context.version:
+        return store.scalar(_COUNT_TEXT_SQL), None
+    ids = pending_ids(store)
+    return ids.height, ids
+
+
 def gkg_theme_map() -> pl.DataFrame:
     """GDELT theme tokens and the cooccur theme each stands for (`MILITARY` → defense)."""
     schema = {"gkg_token": pl.String, "theme": pl.String}
@@ -285,11 +298,7 @@ def tag_pending(
     process alone writes them, in order: the tables are the same as with one worker.
     """
     context = TagContext.build(gazetteer, options)
-    # unless everything is re-tagged, the articles to tag are known before `prepare` (it
-    # changes only GDELT's): workers can then start while it runs
-    same = store.scalar("select value from meta where key = 'tagger_version'") == context.version
-    ids = pending_ids(store) if same else None
-    total = ids.height if ids is not None else store.scalar(_COUNT_TEXT_SQL)
+    total, ids = pending_before_prepare(store, context)  # workers start while it runs
     n_batches = -(-total // batch_size)
     explicit = workers is not None
     workers = default_workers() if workers is None else max(1, workers)
