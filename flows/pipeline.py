@@ -24,14 +24,14 @@ from prefect.runtime import flow_run
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
-from prefect.utilities.annotations import unmapped
+from prefect.utilities.annotations import quote, unmapped
 
 from cooccur import fetch, runs, shards
 from cooccur.counts import AnalyticsConfig, compute_tables
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import DatabaseBusy, Store, writer_lock
-from cooccur.tag import BATCH_ARTICLES, default_workers
+from cooccur.tag import BATCH_ARTICLES, TagSummary, default_workers
 from flows.runners import RUNNERS, make_task_runner
 from flows.summary import publish_summary
 
@@ -153,10 +153,28 @@ def tag_batch(batch: shards.Batch, workers: str | None = None) -> shards.TaggedS
 
 
 @task(cache_policy=NONE)
-def merge_tag_batches(db: str, tagged: list[shards.TaggedShard]) -> dict[str, int | bool]:
+def merge_tag_batches(
+    db: str, tagged: list[Any], batches: list[shards.Batch], workers: str | None = None
+) -> dict[str, int | bool]:
+    """Merge the tagged batches in order, each as soon as it and those before it are tagged
+    (`tagged`: shards, or quoted futures of `tag_batch`), while later ones are still being
+    tagged. A shard whose files are gone (a cache hit after they were deleted) is tagged
+    again first, into the same place."""
+    pool = shards.local_workers(workers)
+    total = TagSummary()
+    redone = 0
     with Store(db) as store:
-        summary = shards.merge(store, tagged)
-    return summary.as_dict()
+        for item, batch in zip(tagged, batches, strict=True):
+            shard = item if isinstance(item, shards.TaggedShard) else item.result()
+            if not shard.exists():
+                shard = pool.tag(batch) if pool else shards.tag_batch(batch)
+                redone += 1
+            summary = shards.merge(store, [shard])
+            total.articles_tagged += summary.articles_tagged
+            total.mentions += summary.mentions
+    if redone:
+        get_run_logger().info("tag: %d cached batches had lost their shards; redone", redone)
+    return total.as_dict()
 
 
 @task(cache_policy=NONE)
@@ -216,14 +234,8 @@ def tag_flow(
             stack.enter_context(pool)
             get_run_logger().info("tag: batches tagged in %d processes", count)
         tagger = tag_batch.with_options(refresh_cache=True) if refresh_cache else tag_batch
-        tagged = tagger.map(plan.batches, workers=unmapped(key)).result() if plan.batches else []
-        stale = [b for b, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
-        if stale:  # a cache hit whose shard files were deleted: tag those batches again
-            get_run_logger().info("tag: %d cached batches lost their shards; redone", len(stale))
-            retag = tag_batch.with_options(refresh_cache=True)
-            redone = {s.index: s for s in retag.map(stale, workers=unmapped(key)).result()}
-            tagged = [redone.get(s.index, s) for s in tagged]
-    summary = merge_tag_batches(db, tagged)
+        tagged = list(tagger.map(plan.batches, workers=unmapped(key))) if plan.batches else []
+        summary = merge_tag_batches(db, quote(tagged), plan.batches, key)  # as batches finish
     shards.clear_inputs(root)
     summary["retagged_all"] = plan.retagged_all
     summary["worker_processes"] = count

@@ -294,8 +294,9 @@ def tag_pending(
     """Tag the articles that have no tags yet; each batch is committed on its own.
 
     With `workers` > 1 (default: `default_workers()`, when there are at least
-    `PARALLEL_MIN_BATCHES` batches) batches are tagged in worker processes while this
-    process alone writes them, in order: the tables are the same as with one worker.
+    `PARALLEL_MIN_BATCHES` batches) chunks of the batches are tagged by this process and
+    `workers - 1` worker processes (`TagPool`), while this process alone writes the batches,
+    in order: the tables are the same as with one process.
     """
     context = TagContext.build(gazetteer, options)
     total, ids = pending_before_prepare(store, context)  # workers start while it runs
