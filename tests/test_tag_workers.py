@@ -16,8 +16,10 @@ from cooccur.tag import (
     TagContext,
     TagPool,
     _tag_in_workers,
+    merge_frames,
     pending_batches,
     pending_ids,
+    sync_entities,
     tag_batch_frames,
     tag_pending,
 )
@@ -61,12 +63,43 @@ def test_batches_are_those_of_reselecting_the_pending_articles(ingested: Path) -
 
 
 @pytest.mark.slow
-def test_two_workers_write_the_same_tables_as_one(ingested: Path, tmp_path: Path) -> None:
+def test_three_processes_write_the_same_tables_as_one(
+    ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     one = tables_after(ingested, tmp_path / "one.duckdb", batch_size=50, workers=1)
-    two = tables_after(ingested, tmp_path / "two.duckdb", batch_size=50, workers=2)
+    monkeypatch.setattr("cooccur.tag.CHUNK_ARTICLES", 15)  # 4 chunks a batch, on 3 processes
+    three = tables_after(ingested, tmp_path / "three.duckdb", batch_size=50, workers=3)
     assert one["mentions"].height > 1_000 and one["themes"].height > 100
     for table in TABLES:
-        assert two[table].equals(one[table]), table
+        assert three[table].equals(one[table]), table
+
+
+def test_a_batch_tagged_in_chunks_equals_it_tagged_at_once(ingested: Path) -> None:
+    """Only the names found by the rules are per batch: merging keeps each one's first
+    spelling, as one batch does; row order within a table does not matter to the SQL."""
+    context = TagContext.build(load_gazetteer())
+    with Store(ingested, read_only=True) as store:
+        batch = next(pending_batches(store, pending_ids(store), 300))
+    whole = tag_batch_frames(batch, context)
+    merged = merge_frames([tag_batch_frames(part, context) for part in batch.iter_slices(40)])
+    assert whole["batch_entities"].height > 20  # names found in more than one chunk
+    for name, frame in whole.items():
+        assert merged[name].sort(pl.all()).equals(frame.sort(pl.all())), name
+    assert merged["batch_entities"].equals(whole["batch_entities"])  # first spellings
+
+
+def test_the_gazetteer_is_written_only_when_it_changed(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    shutil.copy(ingested, db)
+    gazetteer = load_gazetteer()
+    with Store(db) as store:
+        assert sync_entities(store, gazetteer) is False  # first tagging: nothing to redo
+        store.execute("update entities set name = 'Italia' where key = 'country:ITA'")
+        sync_entities(store, gazetteer)  # the same gazetteer: not written again
+        assert store.scalar("select name from entities where key = 'country:ITA'") == "Italia"
+        store.execute("update meta set value = 'older' where key = 'gazetteer_synced'")
+        sync_entities(store, gazetteer)  # another one was written last: this one is written
+        assert store.scalar("select name from entities where key = 'country:ITA'") == "Italy"
 
 
 @pytest.mark.slow

@@ -30,7 +30,6 @@ from cooccur.gazetteer import load_gazetteer
 from cooccur.pipe_worker import PipeWorker
 from cooccur.store import Store
 from cooccur.tag import (
-    CHUNK_ARTICLES,
     TagContext,
     TagOptions,
     TagPool,
@@ -237,7 +236,7 @@ class TagWorkers:
         self.gazetteer_files = gazetteer_files
         self.options = options
         self.pool = TagPool(context_for(gazetteer_files, options), self.processes - 1)
-        self.chunk = CHUNK_ARTICLES
+        self.chunk: int | None = None  # articles a chunk (default CHUNK_ARTICLES)
         self.key = uuid.uuid4().hex
         _POOLS[self.key] = self
 

@@ -418,10 +418,11 @@ class TagPool:
         for thread in self.threads:
             thread.start()
 
-    def submit(self, batch: pl.DataFrame, chunk: int = CHUNK_ARTICLES) -> Future:
-        """A future of the batch's frames (`tag_batch_frames`), tagged in chunks."""
+    def submit(self, batch: pl.DataFrame, chunk: int | None = None) -> Future:
+        """A future of the batch's frames (`tag_batch_frames`), tagged in chunks of `chunk`
+        articles (default `CHUNK_ARTICLES`)."""
         futures = []
-        for part in batch.iter_slices(chunk) if batch.height else [batch]:
+        for part in batch.iter_slices(chunk or CHUNK_ARTICLES) if batch.height else [batch]:
             future: Future = Future()
             self.jobs.put((part, future))
             futures.append(future)
