@@ -24,14 +24,14 @@ from prefect.runtime import flow_run
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
-from prefect.utilities.annotations import unmapped
+from prefect.utilities.annotations import quote, unmapped
 
 from cooccur import fetch, runs, shards
 from cooccur.counts import AnalyticsConfig, compute_tables
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import DatabaseBusy, Store, writer_lock
-from cooccur.tag import BATCH_ARTICLES, default_workers
+from cooccur.tag import BATCH_ARTICLES, TagSummary, default_workers
 from flows.runners import RUNNERS, make_task_runner
 from flows.summary import publish_summary
 
@@ -101,18 +101,36 @@ def ingest_sources(db: str, sources: list[str], options: dict | None = None) -> 
 
 @task(cache_policy=NONE)
 def plan_tag_batches(
-    db: str, root: str, batch_size: int, gazetteer: list[str] | None = None
-) -> shards.Plan:
-    with Store(db) as store:
-        plan = shards.plan(
-            store, Path(root), batch_size=batch_size, gazetteer_files=tuple(gazetteer or ())
-        )
+    db: str,
+    root: str,
+    batch_size: int,
+    gazetteer: list[str] | None = None,
+    processes: int = 0,
+) -> tuple[shards.Plan, str | None]:
+    """The plan, and the key of the `shards.TagWorkers` of up to `processes` processes
+    started while it was made (None when there are fewer than 2 batches to tag)."""
+    files = tuple(gazetteer or ())
+    started: list[shards.TagWorkers] = []
+
+    def start(articles: int) -> None:
+        if processes > 1 and articles > batch_size:  # starting one costs more than it saves
+            started.append(shards.TagWorkers(min(processes, -(-articles // batch_size)), files))
+
+    try:
+        with Store(db) as store:
+            plan = shards.plan(
+                store, Path(root), batch_size=batch_size, gazetteer_files=files, on_pending=start
+            )
+    except BaseException:
+        for pool in started:
+            pool.close(kill=True)
+        raise
     get_run_logger().info(
         "tag: %d articles to tag in %d batches",
         sum(b.articles for b in plan.batches),
         len(plan.batches),
     )
-    return plan
+    return plan, started[0].key if started else None
 
 
 def _batch_key(context: Any, parameters: dict[str, Any]) -> str:
@@ -127,18 +145,36 @@ def _batch_key(context: Any, parameters: dict[str, Any]) -> str:
 def tag_batch(batch: shards.Batch, workers: str | None = None) -> shards.TaggedShard:
     """Tag one batch into Parquet shards; cached by content, tagger and code version.
 
-    `workers`: the key of this process's `shards.TagWorkers`, which then does the tagging
-    in a worker process (on threads, the GIL would keep every batch on one core).
+    `workers`: the key of this process's `shards.TagWorkers`, whose processes then do the
+    tagging (on threads alone, the GIL would keep every batch on one core).
     """
     pool = shards.local_workers(workers)
     return pool.tag(batch) if pool else shards.tag_batch(batch)
 
 
 @task(cache_policy=NONE)
-def merge_tag_batches(db: str, tagged: list[shards.TaggedShard]) -> dict[str, int | bool]:
+def merge_tag_batches(
+    db: str, tagged: list[Any], batches: list[shards.Batch], workers: str | None = None
+) -> dict[str, int | bool]:
+    """Merge the tagged batches in order, each as soon as it and those before it are tagged
+    (`tagged`: shards, or quoted futures of `tag_batch`), while later ones are still being
+    tagged. A shard whose files are gone (a cache hit after they were deleted) is tagged
+    again first, into the same place."""
+    pool = shards.local_workers(workers)
+    total = TagSummary()
+    redone = 0
     with Store(db) as store:
-        summary = shards.merge(store, tagged)
-    return summary.as_dict()
+        for item, batch in zip(tagged, batches, strict=True):
+            shard = item if isinstance(item, shards.TaggedShard) else item.result()
+            if not shard.exists():
+                shard = pool.tag(batch) if pool else shards.tag_batch(batch)
+                redone += 1
+            summary = shards.merge(store, [shard])
+            total.articles_tagged += summary.articles_tagged
+            total.mentions += summary.mentions
+    if redone:
+        get_run_logger().info("tag: %d cached batches had lost their shards; redone", redone)
+    return total.as_dict()
 
 
 @task(cache_policy=NONE)
@@ -185,27 +221,21 @@ def tag_flow(
     """Tag pending articles in parallel batches on this flow's task runner, then merge.
 
     `gazetteer`: extra entity files (CSV/TOML) on top of the bundled ones. `processes`: on
-    the thread runner, local worker processes that do the tagging (default: one per core up
-    to `$COOCCUR_TAG_WORKERS` or 2, when there are at least 2 batches; 0: tag in the threads).
+    the thread runner, local processes that do the tagging, this one included (default: one
+    per core up to `$COOCCUR_TAG_WORKERS` or 2, when there are at least 2 batches; 0: tag in
+    the threads).
     """
     root = shard_root(db, shard_dir)
-    plan = plan_tag_batches(db, str(root), batch_size, gazetteer)
-    count = _local_processes(processes, plan)
+    plan, key = plan_tag_batches(db, str(root), batch_size, gazetteer, _local_processes(processes))
+    pool = shards.local_workers(key)
+    count = pool.processes if pool else 0
     with ExitStack() as stack:
-        key = None
-        if count:
-            pool = shards.TagWorkers(count, tuple(gazetteer or ()))
-            key = stack.enter_context(pool).key
-            get_run_logger().info("tag: batches tagged in up to %d worker processes", count)
+        if pool:
+            stack.enter_context(pool)
+            get_run_logger().info("tag: batches tagged in %d processes", count)
         tagger = tag_batch.with_options(refresh_cache=True) if refresh_cache else tag_batch
-        tagged = tagger.map(plan.batches, workers=unmapped(key)).result() if plan.batches else []
-        stale = [b for b, shard in zip(plan.batches, tagged, strict=True) if not shard.exists()]
-        if stale:  # a cache hit whose shard files were deleted: tag those batches again
-            get_run_logger().info("tag: %d cached batches lost their shards; redone", len(stale))
-            retag = tag_batch.with_options(refresh_cache=True)
-            redone = {s.index: s for s in retag.map(stale, workers=unmapped(key)).result()}
-            tagged = [redone.get(s.index, s) for s in tagged]
-    summary = merge_tag_batches(db, tagged)
+        tagged = list(tagger.map(plan.batches, workers=unmapped(key))) if plan.batches else []
+        summary = merge_tag_batches(db, quote(tagged), plan.batches, key)  # as batches finish
     shards.clear_inputs(root)
     summary["retagged_all"] = plan.retagged_all
     summary["worker_processes"] = count
@@ -213,15 +243,15 @@ def tag_flow(
     return summary
 
 
-def _local_processes(processes: int | None, plan: shards.Plan) -> int:
-    """Worker processes for the thread runner: none for one batch (starting one costs more
-    than it saves) nor on another runner (its tasks already run in processes)."""
+def _local_processes(processes: int | None) -> int:
+    """Processes tagging on the thread runner (this one included; used when there are 2
+    batches or more); none on another runner (its tasks already run in processes)."""
     context = FlowRunContext.get()
     on_threads = context is not None and isinstance(context.task_runner, ThreadPoolTaskRunner)
-    if not on_threads or len(plan.batches) < 2:
+    if not on_threads:
         return 0
     wanted = default_workers() if processes is None else processes
-    return min(wanted, len(plan.batches)) if wanted > 1 else 0
+    return wanted if wanted > 1 else 0
 
 
 @flow(name="cooccur")

@@ -60,12 +60,14 @@ def test_sharded_tagging_equals_tag_pending(
 def test_batches_tagged_in_worker_processes_equal_tag_pending(
     ingested: Path, single_process: dict, tmp_path: Path
 ) -> None:
-    """What the flow's thread runner does by default: threads hand batches to 2 processes."""
+    """What the flow's thread runner does by default: threads hand batches to 3 processes
+    (this one and 2 workers), which tag them in chunks of 40 articles."""
     db = tmp_path / "db.duckdb"
     shutil.copy(ingested, db)
     with Store(db) as store:
         plan = shards.plan(store, tmp_path / "shards", batch_size=97)
-        with shards.TagWorkers(2) as pool, ThreadPoolExecutor(4) as threads:
+        with shards.TagWorkers(3) as pool, ThreadPoolExecutor(4) as threads:
+            pool.chunk = 40
             tagged = list(threads.map(pool.tag, plan.batches))
             pids = {w.process.pid for w in pool.started}
             assert shards.local_workers(pool.key) is pool

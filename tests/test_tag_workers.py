@@ -14,9 +14,12 @@ from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
 from cooccur.tag import (
     TagContext,
+    TagPool,
     _tag_in_workers,
+    merge_frames,
     pending_batches,
     pending_ids,
+    sync_entities,
     tag_batch_frames,
     tag_pending,
 )
@@ -60,12 +63,43 @@ def test_batches_are_those_of_reselecting_the_pending_articles(ingested: Path) -
 
 
 @pytest.mark.slow
-def test_two_workers_write_the_same_tables_as_one(ingested: Path, tmp_path: Path) -> None:
+def test_three_processes_write_the_same_tables_as_one(
+    ingested: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     one = tables_after(ingested, tmp_path / "one.duckdb", batch_size=50, workers=1)
-    two = tables_after(ingested, tmp_path / "two.duckdb", batch_size=50, workers=2)
+    monkeypatch.setattr("cooccur.tag.CHUNK_ARTICLES", 15)  # 4 chunks a batch, on 3 processes
+    three = tables_after(ingested, tmp_path / "three.duckdb", batch_size=50, workers=3)
     assert one["mentions"].height > 1_000 and one["themes"].height > 100
     for table in TABLES:
-        assert two[table].equals(one[table]), table
+        assert three[table].equals(one[table]), table
+
+
+def test_a_batch_tagged_in_chunks_equals_it_tagged_at_once(ingested: Path) -> None:
+    """Only the names found by the rules are per batch: merging keeps each one's first
+    spelling, as one batch does; row order within a table does not matter to the SQL."""
+    context = TagContext.build(load_gazetteer())
+    with Store(ingested, read_only=True) as store:
+        batch = next(pending_batches(store, pending_ids(store), 300))
+    whole = tag_batch_frames(batch, context)
+    merged = merge_frames([tag_batch_frames(part, context) for part in batch.iter_slices(40)])
+    assert whole["batch_entities"].height > 20  # names found in more than one chunk
+    for name, frame in whole.items():
+        assert merged[name].sort(pl.all()).equals(frame.sort(pl.all())), name
+    assert merged["batch_entities"].equals(whole["batch_entities"])  # first spellings
+
+
+def test_the_gazetteer_is_written_only_when_it_changed(ingested: Path, tmp_path: Path) -> None:
+    db = tmp_path / "db.duckdb"
+    shutil.copy(ingested, db)
+    gazetteer = load_gazetteer()
+    with Store(db) as store:
+        assert sync_entities(store, gazetteer) is False  # first tagging: nothing to redo
+        store.execute("update entities set name = 'Italia' where key = 'country:ITA'")
+        sync_entities(store, gazetteer)  # the same gazetteer: not written again
+        assert store.scalar("select name from entities where key = 'country:ITA'") == "Italia"
+        store.execute("update meta set value = 'older' where key = 'gazetteer_synced'")
+        sync_entities(store, gazetteer)  # another one was written last: this one is written
+        assert store.scalar("select name from entities where key = 'country:ITA'") == "Italy"
 
 
 @pytest.mark.slow
@@ -75,5 +109,6 @@ def test_a_failing_worker_stops_the_stage_with_its_error(ingested: Path) -> None
     with Store(ingested, read_only=True) as store:
         batches = list(pending_batches(store, pending_ids(store), 100))
     assert tag_batch_frames(batches[0], context)["batch_mentions"].height > 0
-    with pytest.raises(RuntimeError, match="not-this-tagger"):
-        list(_tag_in_workers(iter(batches), stale, 2))
+    pool = TagPool(stale, 2, here=False)  # the workers alone: they fail every chunk
+    with pytest.raises(RuntimeError, match="not-this-tagger"), pool:
+        list(_tag_in_workers(iter(batches), pool))

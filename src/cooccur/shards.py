@@ -16,14 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import shutil
-import sys
-import threading
 import time
-import traceback
 import uuid
-from contextlib import suppress
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,8 +32,10 @@ from cooccur.store import Store
 from cooccur.tag import (
     TagContext,
     TagOptions,
+    TagPool,
     TagSummary,
     pending_batches,
+    pending_before_prepare,
     pending_ids,
     prepare,
     tag_batch_frames,
@@ -142,11 +140,20 @@ def plan(
     batch_size: int,
     gazetteer_files: tuple[str, ...] = (),
     options: TagOptions | None = None,
+    on_pending: Callable[[int], object] | None = None,
 ) -> Plan:
-    """Sync entities and write each pending batch to `root/in/` (call under the lock)."""
+    """Sync entities and write each pending batch to `root/in/` (call under the lock).
+
+    `on_pending` is told how many articles are to tag before the slow part starts (e.g.
+    to start worker processes meanwhile).
+    """
     context = context_for(gazetteer_files, options)
+    total, ids = pending_before_prepare(store, context)
+    if on_pending is not None:
+        on_pending(total)
     retagged = prepare(store, context)
-    ids = pending_ids(store)
+    if ids is None:
+        ids = pending_ids(store)
     inputs = root / "in"
     inputs.mkdir(parents=True, exist_ok=True)
     prune(root, keep=f"{context.version}-{code_version()}")
@@ -174,6 +181,13 @@ def plan(
 
 def tag_batch(batch: Batch) -> TaggedShard:
     """Tag one batch into Parquet shards; touches no database (safe on any worker)."""
+    context = _context_of(batch)
+    articles = pl.read_parquet(batch.path)
+    return _write_shard(batch, articles.height, tag_batch_frames(articles, context))
+
+
+def _context_of(batch: Batch) -> TagContext:
+    """This process's tag context for `batch`, refused if not the one it was planned with."""
     context = context_for(batch.gazetteer_files, batch.options)
     if context.version != batch.tagger_version or code_version() != batch.code_version:
         raise RuntimeError(
@@ -181,8 +195,11 @@ def tag_batch(batch: Batch) -> TaggedShard:
             f"{batch.tagger_version}/{batch.code_version}: install the same cooccur (and "
             "gazetteer files) on every worker of the cluster"
         )
-    articles = pl.read_parquet(batch.path)
-    frames = tag_batch_frames(articles, context)
+    return context
+
+
+def _write_shard(batch: Batch, articles: int, frames: dict[str, pl.DataFrame]) -> TaggedShard:
+    """The frames of a tagged batch as its output shard, written once (content-addressed)."""
     out = batch.out_dir
     if not TaggedShard(batch.index, str(out), 0, 0, 0).exists():
         staging = out.parent / f".{out.name}.{uuid.uuid4().hex}"
@@ -196,45 +213,18 @@ def tag_batch(batch: Batch) -> TaggedShard:
     return TaggedShard(
         batch.index,
         str(out),
-        articles.height,
+        articles,
         frames["batch_sentences"].height,
         frames["batch_mentions"].height,
     )
 
 
-def _start_worker(gazetteer_files: tuple[str, ...], options: TagOptions | None) -> PipeWorker:
-    """A process serving `_serve_batches`: `Batch`es in, `TaggedShard`s out (the frames
-    themselves go through Parquet); it builds the tag context before any batch."""
-    worker = PipeWorker("cooccur.shards._serve_batches", "tagging worker")
-    worker.send((gazetteer_files, options))
-    return worker
-
-
-def _serve_batches() -> None:
-    """A worker's main loop: build the tag context, then tag each batch sent."""
-    source, sink = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing printed may mix into the answers
-    gazetteer_files, options = pickle.load(source)
-    with suppress(Exception):  # a failure here is reported with the first batch
-        context_for(gazetteer_files, options)
-    while True:
-        try:
-            batch = pickle.load(source)
-        except EOFError:
-            return
-        try:
-            answer: tuple[bool, object] = (True, tag_batch(batch))
-        except Exception:
-            answer = (False, traceback.format_exc())
-        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.flush()
-
-
 class TagWorkers:
-    """Up to `processes` local worker processes that tag batches for the threads of this
-    process: the flow's thread runner then tags on every core rather than on one under the
-    GIL. A process starts when a batch needs it (a cached batch starts none) and serves one
-    batch at a time; the shards are the same as `tag_batch` in this process."""
+    """`processes` local processes (this one and `processes - 1` workers, started at once)
+    tagging batches for the threads of this process: the flow's thread runner then tags on
+    every core rather than on one under the GIL. Each batch is tagged in chunks by whichever
+    process is free (`cooccur.tag.TagPool`), and written as a shard by the calling thread;
+    the shards are the same as `tag_batch` in this process."""
 
     def __init__(
         self,
@@ -245,55 +235,30 @@ class TagWorkers:
         self.processes = max(1, processes)
         self.gazetteer_files = gazetteer_files
         self.options = options
-        self.idle: list[PipeWorker] = []
-        self.started: list[PipeWorker] = []
-        self.changed = threading.Condition()
+        self.pool = TagPool(context_for(gazetteer_files, options), self.processes - 1)
+        self.chunk: int | None = None  # articles a chunk (default CHUNK_ARTICLES)
         self.key = uuid.uuid4().hex
         _POOLS[self.key] = self
 
-    def _acquire(self) -> PipeWorker:
-        with self.changed:
-            while True:
-                if self.idle:
-                    return self.idle.pop()
-                if len(self.started) < self.processes:
-                    worker = _start_worker(self.gazetteer_files, self.options)
-                    self.started.append(worker)
-                    return worker
-                self.changed.wait()
-
-    def _release(self, worker: PipeWorker, *, broken: bool) -> None:
-        with self.changed:
-            if broken:  # not reused: a later batch starts a new process
-                self.started.remove(worker)
-            else:
-                self.idle.append(worker)
-            self.changed.notify()
+    @property
+    def started(self) -> list[PipeWorker]:
+        """The worker processes still running."""
+        return [w for w in self.pool.workers if w.process.poll() is None]
 
     def tag(self, batch: Batch) -> TaggedShard:
-        worker = self._acquire()
-        try:
-            worker.send(batch)
-            shard = worker.receive()
-        except BaseException:
-            self._release(worker, broken=True)
-            worker.close(kill=True)
-            raise
-        self._release(worker, broken=False)
-        return shard
+        _context_of(batch)
+        articles = pl.read_parquet(batch.path)
+        return _write_shard(batch, articles.height, self.pool.submit(articles, self.chunk).result())
 
-    def close(self) -> None:
+    def close(self, *, kill: bool = False) -> None:
         _POOLS.pop(self.key, None)
-        with self.changed:
-            workers, self.started, self.idle = self.started, [], []
-        for worker in workers:
-            worker.close(timeout=10)
+        self.pool.close(kill=kill)
 
     def __enter__(self) -> TagWorkers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(kill=kind is not None)
 
 
 _POOLS: dict[str, TagWorkers] = {}

@@ -16,6 +16,7 @@ import threading
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from cooccur.ner import NameFinder, RuleFinder, SpacyFinder
 from cooccur.pipe_worker import PipeWorker
 from cooccur.salience import SalienceModel, article_entities
 from cooccur.settings import DATA_DIR
-from cooccur.store import Store
+from cooccur.store import SCHEMA_VERSION, Store
 from cooccur.tagger import Tagger, tag_articles
 from cooccur.themes import ThemeTagger
 
@@ -91,7 +92,31 @@ def tagger_version(
 
 
 def sync_entities(store: Store, gazetteer: Gazetteer, version: str | None = None) -> bool:
-    """Write entities and aliases; True if the tagger changed since the last tagging."""
+    """Write entities and aliases; True if the tagger changed since the last tagging.
+
+    The gazetteer is written only when it is not the one last written (`meta`
+    `gazetteer_synced`): rewriting the same entities cost a tagging run 0.2 s and more.
+    """
+    version = version or gazetteer.version
+    synced = f"{gazetteer.version}/{SCHEMA_VERSION}"
+    previous = store.scalar("select value from meta where key = 'tagger_version'")
+    changed = previous != version
+    stale = store.scalar("select value from meta where key = 'gazetteer_synced'") != synced
+    if not (changed or stale):
+        return False
+    with store.transaction():
+        if stale:
+            entities, aliases = _gazetteer_frames(gazetteer)
+            store.run_with("sync_entities", gazetteer_entities=entities, gazetteer_aliases=aliases)
+            store.execute("insert or replace into meta values ('gazetteer_synced', ?)", [synced])
+        if changed:
+            store.run("reset_tags")
+            store.execute("insert or replace into meta values ('tagger_version', ?)", [version])
+    return changed and previous is not None
+
+
+def _gazetteer_frames(gazetteer: Gazetteer) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The inputs of `sync_entities.sql`."""
     entities = pl.DataFrame(
         [
             {
@@ -118,15 +143,7 @@ def sync_entities(store: Store, gazetteer: Gazetteer, version: str | None = None
         schema={"alias": pl.String, "key": pl.String},
         orient="row",
     ).unique()
-    version = version or gazetteer.version
-    previous = store.scalar("select value from meta where key = 'tagger_version'")
-    changed = previous != version
-    with store.transaction():
-        store.run_with("sync_entities", gazetteer_entities=entities, gazetteer_aliases=aliases)
-        if changed:
-            store.run("reset_tags")
-            store.execute("insert or replace into meta values ('tagger_version', ?)", [version])
-    return changed and previous is not None
+    return entities, aliases
 
 
 @dataclass
@@ -157,6 +174,7 @@ _PENDING = (
     "and source <> 'gdelt'"
 )
 PENDING_IDS_SQL = "select article_id " + _PENDING + " order by article_id"
+_COUNT_TEXT_SQL = "select count(*) from articles where source <> 'gdelt'"
 _FETCH_SQL = (
     "select a.article_id, a.title, a.text, a.published_at from articles as a "
     "semi join pending_ids using (article_id) order by a.article_id"
@@ -184,6 +202,19 @@ def pending_batches(
         finally:
             store.unregister("pending_ids")
         yield from articles.iter_slices(batch_size)
+
+
+def pending_before_prepare(store: Store, context: TagContext) -> tuple[int, pl.DataFrame | None]:
+    """How many articles `prepare` will leave to tag, and their ids when known already.
+
+    Known before `prepare` runs, so that worker processes can start meanwhile: it changes
+    only GDELT's articles, unless the tagger changed (then every text article is to tag).
+    """
+    stored = store.scalar("select value from meta where key = 'tagger_version'")
+    if stored != context.version:
+        return store.scalar(_COUNT_TEXT_SQL), None
+    ids = pending_ids(store)
+    return ids.height, ids
 
 
 def gkg_theme_map() -> pl.DataFrame:
@@ -263,29 +294,40 @@ def tag_pending(
     """Tag the articles that have no tags yet; each batch is committed on its own.
 
     With `workers` > 1 (default: `default_workers()`, when there are at least
-    `PARALLEL_MIN_BATCHES` batches) batches are tagged in worker processes while this
-    process alone writes them, in order: the tables are the same as with one worker.
+    `PARALLEL_MIN_BATCHES` batches) chunks of the batches are tagged by this process and
+    `workers - 1` worker processes (`TagPool`), while this process alone writes the batches,
+    in order: the tables are the same as with one process.
     """
     context = TagContext.build(gazetteer, options)
-    summary = TagSummary(retagged_all=prepare(store, context))
-    ids = pending_ids(store)
-    total = ids.height
+    total, ids = pending_before_prepare(store, context)  # workers start while it runs
     n_batches = -(-total // batch_size)
     explicit = workers is not None
     workers = default_workers() if workers is None else max(1, workers)
+    pool = None
     if workers > 1 and n_batches >= (2 if explicit else PARALLEL_MIN_BATCHES):
-        tagged = _tag_in_workers(
-            pending_batches(store, ids, batch_size), context, min(workers, n_batches)
-        )
-    else:
-        tagged = (tag_batch_frames(b, context) for b in pending_batches(store, ids, batch_size))
-    with closing(tagged):  # on a failed write, stop the workers too
-        for frames in tagged:
-            write_batch(store, frames)
-            summary.articles_tagged += frames["batch_articles"].height
-            summary.mentions += frames["batch_mentions"].height
-            if progress:
-                progress(summary.articles_tagged, total)
+        pool = TagPool(context, workers - 1)  # and this process
+    try:
+        summary = TagSummary(retagged_all=prepare(store, context))
+        if ids is None:
+            ids = pending_ids(store)
+        total = ids.height
+        if pool is not None:
+            tagged = _tag_in_workers(pending_batches(store, ids, batch_size), pool)
+        else:
+            tagged = (tag_batch_frames(b, context) for b in pending_batches(store, ids, batch_size))
+        with closing(tagged):
+            for frames in tagged:
+                write_batch(store, frames)
+                summary.articles_tagged += frames["batch_articles"].height
+                summary.mentions += frames["batch_mentions"].height
+                if progress:
+                    progress(summary.articles_tagged, total)
+    except BaseException:
+        if pool is not None:  # on a failed write, stop the workers at once
+            pool.close(kill=True)
+        raise
+    if pool is not None:
+        pool.close()
     return summary
 
 
@@ -300,9 +342,15 @@ def _start_worker(context: TagContext) -> PipeWorker:
 
 
 def _serve_batches() -> None:
-    """A worker's main loop: build the tag context, then tag each batch sent."""
+    """A worker's main loop: build the tag context, say whether that worked, then tag each
+    batch sent."""
     source, sink = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing printed may mix into the answers
+
+    def answer(value: tuple[bool, object]) -> None:
+        pickle.dump(value, sink, protocol=pickle.HIGHEST_PROTOCOL)
+        sink.flush()
+
     gazetteer, options, version = pickle.load(source)
     inbox: queue.Queue[pl.DataFrame | None] = queue.Queue()
 
@@ -320,34 +368,173 @@ def _serve_batches() -> None:
         if context.version != version:  # e.g. a theme file changed meanwhile
             raise RuntimeError(f"worker built tagger {context.version}, the stage {version}")
     except Exception:
-        context, failure = None, traceback.format_exc()
+        answer((False, traceback.format_exc()))
+        return
+    answer((True, None))
     while (batch := inbox.get()) is not None:
-        if context is None:
-            answer: tuple[bool, object] = (False, failure)
-        else:
+        try:
+            answer((True, tag_batch_frames(batch, context)))
+        except Exception:
+            answer((False, traceback.format_exc()))
+
+
+CHUNK_ARTICLES = 1_000  # articles tagged at a time by one process (a batch is written whole)
+IN_FLIGHT = 2  # chunks sent ahead to a process: it never waits for this one's GIL
+
+
+def merge_frames(parts: Sequence[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
+    """The frames of a batch from those of its chunks, in order: the same rows as tagging
+    the batch at once (a name found in several chunks keeps its first spelling)."""
+    if len(parts) == 1:
+        return parts[0]
+    merged = {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+    merged["batch_entities"] = merged["batch_entities"].unique(
+        subset="key", keep="first", maintain_order=True
+    )
+    return merged
+
+
+_Job = tuple[pl.DataFrame, Future] | None
+
+
+class TagPool:
+    """Processes tagging chunks of articles from one queue, whichever is free first: small
+    chunks keep every process busy to the end of the stage, however the batches fall.
+
+    `processes` worker processes start at once (their start-up overlaps the caller's own
+    work); with `here`, this process tags chunks too, in a thread (it mostly waits on the
+    workers and the database otherwise), so `n` cores need only `n - 1` workers started.
+    """
+
+    def __init__(self, context: TagContext, processes: int, *, here: bool = True) -> None:
+        self.context = context
+        self.jobs: queue.Queue[_Job] = queue.Queue()
+        self.workers = [_start_worker(context) for _ in range(processes)]
+        self.threads = [
+            threading.Thread(target=self._feed, args=(w,), daemon=True) for w in self.workers
+        ]
+        if here or not processes:
+            self.threads.append(threading.Thread(target=self._tag_here, daemon=True))
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, batch: pl.DataFrame, chunk: int | None = None) -> Future:
+        """A future of the batch's frames (`tag_batch_frames`), tagged in chunks of `chunk`
+        articles (default `CHUNK_ARTICLES`)."""
+        futures = []
+        for part in batch.iter_slices(chunk or CHUNK_ARTICLES) if batch.height else [batch]:
+            future: Future = Future()
+            self.jobs.put((part, future))
+            futures.append(future)
+        return _gathered(futures)
+
+    def _feed(self, worker: PipeWorker) -> None:
+        """Hand chunks to one worker, `IN_FLIGHT` at a time; a worker that failed to start
+        or stopped fails the chunks it takes (the stage then stops with its error)."""
+        error: BaseException | None = None
+        try:
+            worker.receive()  # the tag context is built
+        except Exception as failed:
+            error = failed
+        sent: deque[Future] = deque()
+        closing = False
+        while not (closing and not sent):
+            if not closing and len(sent) < IN_FLIGHT:
+                try:  # wait for a chunk only with no answer to wait for
+                    job = self.jobs.get(block=not sent)
+                except queue.Empty:
+                    job = None
+                else:
+                    closing = job is None
+                if job is not None:
+                    part, future = job
+                    if not future.set_running_or_notify_cancel():
+                        continue
+                    if error is None:
+                        try:
+                            worker.send(part)
+                        except Exception as failed:  # it stopped
+                            error = failed
+                        else:
+                            sent.append(future)
+                            continue
+                    future.set_exception(error)
+                    continue
+            if sent:
+                future = sent.popleft()
+                try:
+                    future.set_result(worker.receive())
+                except Exception as failed:
+                    future.set_exception(failed)
+                    if worker.process.poll() is not None:  # it stopped
+                        error = failed
+                        while sent:
+                            sent.popleft().set_exception(failed)
+
+    def _tag_here(self) -> None:
+        while (job := self.jobs.get()) is not None:
+            part, future = job
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(tag_batch_frames(part, self.context))
+                except Exception as failed:
+                    future.set_exception(failed)
+
+    def close(self, *, kill: bool = False) -> None:
+        """Stop the workers; jobs not started are cancelled."""
+        while True:
             try:
-                answer = (True, tag_batch_frames(batch, context))
-            except Exception:
-                answer = (False, traceback.format_exc())
-        pickle.dump(answer, sink, protocol=pickle.HIGHEST_PROTOCOL)
-        sink.flush()
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[1].cancel()
+        if kill:
+            for worker in self.workers:
+                worker.process.kill()
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join()
+        for worker in self.workers:
+            worker.close(kill=kill)
+
+    def __enter__(self) -> TagPool:
+        return self
+
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(kill=kind is not None)
+
+
+def _gathered(futures: list[Future]) -> Future:
+    """One future of the merged frames of `futures`, done when all are."""
+    done: Future = Future()
+    left = [len(futures)]
+    lock = threading.Lock()
+
+    def one_done(_: Future) -> None:
+        with lock:
+            left[0] -= 1
+            if left[0]:
+                return
+        try:
+            done.set_result(merge_frames([f.result() for f in futures]))
+        except BaseException as failed:
+            done.set_exception(failed)
+
+    for future in futures:
+        future.add_done_callback(one_done)
+    return done
 
 
 def _tag_in_workers(
-    batches: Iterator[pl.DataFrame], context: TagContext, workers: int
+    batches: Iterator[pl.DataFrame], pool: TagPool, ahead: int = 2
 ) -> Iterator[dict[str, pl.DataFrame]]:
-    """Frames of each batch in order, tagged by `workers` processes, two batches ahead each."""
-    pool = [_start_worker(context) for _ in range(workers)]
-    ahead: deque[PipeWorker] = deque()
-    try:
-        for index, batch in enumerate(batches):
-            worker = pool[index % workers]
-            worker.send(batch)
-            ahead.append(worker)
-            if len(ahead) >= 2 * workers:
-                yield ahead.popleft().receive()
-        while ahead:
-            yield ahead.popleft().receive()
-    finally:
-        for worker in pool:
-            worker.close(kill=bool(ahead))
+    """Frames of each batch in order, tagged by the pool with `ahead` batches queued."""
+    pending: deque[Future] = deque()
+    for batch in batches:
+        pending.append(pool.submit(batch))
+        if len(pending) > ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
