@@ -96,18 +96,3 @@ def test_hard_wrapped_wire_text_is_joined_into_paragraphs(tmp_path: Path) -> Non
         ingest_paths(store, [source])
         text = store.scalar("select text from articles")
     assert text == "LONDON, March 3 - Britain and France agreed.\n\nA new paragraph starts here."
-
-
-def test_automatic_gc_is_off_while_ingesting_and_restored_after(tmp_path: Path) -> None:
-    import gc
-
-    from cooccur.ingest import watching
-
-    source = tmp_path / "a.jsonl"
-    source.write_text(json.dumps({"id": "a", "text": "Italy met."}), encoding="utf-8")
-    seen: list[bool] = []
-    assert gc.isenabled()
-    with Store(tmp_path / "db.duckdb") as store, watching(lambda *_: seen.append(gc.isenabled())):
-        ingest_paths(store, [source])
-    assert seen and not any(seen)
-    assert gc.isenabled()

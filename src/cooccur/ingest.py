@@ -12,7 +12,6 @@ same URL is a new `version`); without one, by the hash of its normalised text.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import io
 import os
@@ -344,7 +343,6 @@ class _Run:
         batch, self.batch = self.batch, _Batch()
         if batch.empty():
             return
-        gc.collect(1)  # automatic collection is off while ingesting (`_young_gc_only`)
         articles = pl.DataFrame(batch.articles, schema=_ARTICLE_SCHEMA)
         if batch.frames:
             articles = pl.concat([articles, *batch.frames], rechunk=True)
@@ -447,23 +445,8 @@ def ingest_paths(
         else:
             refused.append(entry)
     found = list(dict.fromkeys(found))
-    with _duckdb_settings(store), _young_gc_only():
+    with _duckdb_settings(store):
         return _ingest(store, options, found, refused, urls, progress)
-
-
-@contextmanager
-def _young_gc_only() -> Iterator[None]:
-    """Python's automatic collection off while ingesting, a young-generation pass per batch
-    instead (`_Run.flush`). The readers allocate millions of short-lived objects, which
-    kept triggering full passes over everything alive (≈ 3% of ingest CPU in perf); what
-    they make holds no reference cycles that would need a full pass."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @contextmanager
