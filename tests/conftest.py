@@ -62,6 +62,23 @@ def reuters_db(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, see
     return path
 
 
+@pytest.fixture(scope="session")
+def scale_out_reference(
+    tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, seed_dir: Path
+) -> tuple[list[Path], dict]:
+    """Sources for the scale-out tests (600 Reuters stories in two files, plus the seed) and
+    the snapshot of their tables after one plain process ran every stage: what any runner
+    must reproduce row for row."""
+    from ops_helpers import run_stages, snapshot, split_jsonl
+
+    folder = tmp_path_factory.mktemp("scale-out")
+    sources = [*split_jsonl(reuters_file, folder / "in", files=2, per_file=300), seed_dir]
+    single = folder / "single.duckdb"
+    done = run_stages(single, sources, batch_size=5000)
+    assert done.returncode == 0, done.stderr
+    return sources, snapshot(single)
+
+
 def ingest_reuters_subset(folder: Path, reuters_file: Path, seed_dir: Path, n: int = 300) -> Path:
     """A database of the seed and the first `n` Reuters stories, ingested, not tagged (the
     subset is a temporary file, not a copy kept anywhere)."""

@@ -6,15 +6,14 @@ import os
 from pathlib import Path
 
 import pytest
-from ops_helpers import REPO, assert_same_tables, run_stages, snapshot, split_jsonl
+from ops_helpers import REPO, assert_same_tables, snapshot
 
 
 @pytest.mark.slow
 def test_dask_cluster_run_equals_the_single_process_run(
     prefect_harness: None,
     tmp_path: Path,
-    reuters_file: Path,
-    seed_dir: Path,
+    scale_out_reference: tuple[list[Path], dict],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from distributed import Client, LocalCluster, get_task_stream
@@ -22,9 +21,7 @@ def test_dask_cluster_run_equals_the_single_process_run(
 
     from flows.pipeline import pipeline
 
-    sources = [*split_jsonl(reuters_file, tmp_path / "in", files=2, per_file=300), seed_dir]
-    single = tmp_path / "single.duckdb"
-    assert run_stages(single, sources, batch_size=5000).returncode == 0
+    sources, expected = scale_out_reference
 
     # Workers are new processes: they reach the test's Prefect API and import this checkout.
     monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
@@ -47,6 +44,5 @@ def test_dask_cluster_run_equals_the_single_process_run(
         )
     ran = [t for t in stream.data if "tag_batch" in t["key"]]
     assert len(ran) == 6 and len({t["worker"] for t in ran}) == 2  # both workers tagged
-    expected = snapshot(single)
     assert result["tag"]["articles_tagged"] == expected["tagged_articles"].height == 594
     assert_same_tables(snapshot(db), expected)

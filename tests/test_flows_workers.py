@@ -6,28 +6,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ops_helpers import assert_same_tables, run_stages, snapshot, split_jsonl
+from ops_helpers import assert_same_tables, snapshot
 
 
 @pytest.mark.slow
 def test_default_pipeline_tags_in_two_processes_and_equals_one_process(
     prefect_harness: None,
     tmp_path: Path,
-    reuters_file: Path,
-    seed_dir: Path,
+    scale_out_reference: tuple[list[Path], dict],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from flows.pipeline import pipeline
 
     monkeypatch.setenv("COOCCUR_TAG_WORKERS", "2")
-    sources = [*split_jsonl(reuters_file, tmp_path / "in", files=2, per_file=300), seed_dir]
-    single = tmp_path / "single.duckdb"
-    assert run_stages(single, sources, batch_size=5000).returncode == 0
-
+    sources, expected = scale_out_reference
     db = tmp_path / "flow.duckdb"
     result = pipeline([str(s) for s in sources], str(db), str(tmp_path / "reports"), batch_size=100)
     assert result["tag"]["worker_processes"] == 2  # 6 batches over 2 processes
-    expected = snapshot(single)
     assert result["tag"]["articles_tagged"] == expected["tagged_articles"].height == 594
     assert_same_tables(snapshot(db), expected)
 
