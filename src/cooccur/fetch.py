@@ -10,17 +10,12 @@ import hashlib
 import http.client
 import os
 import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
-from cooccur.readers import supported
+from cooccur.readers import is_url, read_url, supported
 
 TIMEOUT_SECONDS = 60
-
-
-def is_url(source: str) -> bool:
-    return urlparse(source).scheme in {"http", "https"}
 
 
 def is_file_url(source: str) -> bool:
@@ -47,9 +42,7 @@ def download(url: str, folder: Path) -> Path:
     name = hashlib.sha256(url.encode()).hexdigest()[:16] + suffix
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    request = urllib.request.Request(url, headers={"User-Agent": "cooccur"})
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-        data = response.read()
+    data, _ = read_url(url, timeout=TIMEOUT_SECONDS)
     if target.exists() and target.read_bytes() == data:
         return target
     tmp = folder / f".{name}.{os.getpid()}"

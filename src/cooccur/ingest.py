@@ -36,6 +36,7 @@ from cooccur.readers import (
     detect_format,
     fetch_url,
     file_input,
+    is_url,
     read_input,
 )
 from cooccur.readers import (
@@ -435,8 +436,8 @@ def ingest_paths(
     if max_file_mb is not None:
         options = ReadOptions(**{**options.__dict__, "max_file_bytes": int(max_file_mb * MIB)})
     paths = list(paths)
-    urls = [str(p) for p in paths if isinstance(p, str) and _is_url(p)]
-    local = [p for p in paths if not (isinstance(p, str) and _is_url(p))]
+    urls = [str(p) for p in paths if isinstance(p, str) and is_url(p)]
+    local = [p for p in paths if not (isinstance(p, str) and is_url(p))]
     found: list[str] = []
     refused: list[Refused] = []
     for entry in discover(local, include=list(include), exclude=list(exclude), supported=_ok):
@@ -509,10 +510,6 @@ def _ingest(
 
 def _ok(name: str) -> bool:
     return supported_name(name)
-
-
-def _is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
 
 
 def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: str | None) -> None:

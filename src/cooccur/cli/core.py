@@ -75,7 +75,7 @@ def run(
 
     Example: cooccur run ../shared/data/seed/ --db data/cooccur.duckdb --pair Italy Turkey
     """
-    from cooccur.fetch import is_url
+    from cooccur.readers import is_url
 
     inputs = sources or [str(EXAMPLES_DIR / "articles")]
     missing = [p for p in inputs if not is_url(p) and not Path(p).exists()]

@@ -24,7 +24,7 @@ from cooccur.cli import (
     console,
     fail,
 )
-from cooccur.fetch import is_url
+from cooccur.readers import is_url
 from cooccur.settings import DEFAULT_DB, DEFAULT_REPORTS, EXAMPLES_DIR, configure_prefect
 from cooccur.store import SCHEMA_VERSION, SchemaMismatch, Store, writer_lock
 

@@ -51,6 +51,7 @@ __all__ = [
     "detect_format",
     "fetch_url",
     "is_url",
+    "read_url",
     "file_input",
     "parse_date",
     "parse_mapping",
@@ -175,15 +176,21 @@ def is_url(value: str) -> bool:
     return urllib.parse.urlsplit(value).scheme in ("http", "https")
 
 
+def read_url(url: str, *, timeout: float, limit: int | None = None) -> tuple[bytes, str]:
+    """The body of `url` (at most `limit` bytes) and its content type: the one place that
+    reads from the network (feeds and pages here, article files in `cooccur.fetch`)."""
+    request = urllib.request.Request(url, headers={"User-Agent": "cooccur"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        data = response.read() if limit is None else response.read(limit)
+        return data, response.headers.get_content_type()
+
+
 def fetch_url(url: str, options: ReadOptions, *, timeout: float = 30) -> Input:
     """Download a feed or page the user named; the bytes are then read like a file.
 
     Only called for URLs given on the command line: nothing is fetched on its own.
     """
-    request = urllib.request.Request(url, headers={"User-Agent": "cooccur-ingest"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-        data = response.read(options.max_file_bytes + 1)
-        kind = response.headers.get_content_type()
+    data, kind = read_url(url, timeout=timeout, limit=options.max_file_bytes + 1)
     if len(data) > options.max_file_bytes:
         raise ReadError("file_too_large", f"{url} is over {options.max_file_bytes // MIB} MiB")
     head = data[:2048].lower()
