@@ -3,6 +3,13 @@
 -- GDELT's offset, surface = the name), one `tagged_articles` row per GDELT article —
 -- for GDELT articles not tagged yet. GKG themes are not entities: they become `themes` rows.
 
+-- GDELT articles not tagged yet: the one anti join against `tagged_articles`.
+create or replace temp table gkg_new as
+select article_id
+from articles
+where source = 'gdelt'
+  and article_id not in (select article_id from tagged_articles);
+
 create or replace temp table gkg_pending as
 select g.article_id,
        g.kind,
@@ -13,10 +20,8 @@ select g.article_id,
             else g.kind || ':' || lower(regexp_replace(trim(g.name), '\s+', ' ', 'g'))
        end as key
 from gkg_entities as g
-join articles as a using (article_id)
-where a.source = 'gdelt'
-  and g.article_id not in (select article_id from tagged_articles)
-  and g.kind in ('person', 'org', 'country')
+semi join gkg_new using (article_id)
+where g.kind in ('person', 'org', 'country')
   and (g.kind <> 'country' or g.iso3 is not null)
   and trim(g.name) <> '';
 
@@ -38,17 +43,14 @@ join entities as e using (key);
 insert into themes (article_id, sentence_id, theme, n_hits, keywords)
 select g.article_id, null, m.theme, count(*), string_agg(distinct g.name, ', ' order by g.name)
 from gkg_entities as g
-join articles as a using (article_id)
+semi join gkg_new using (article_id)
 join gkg_theme_map as m on position('_' || m.gkg_token || '_' in '_' || g.name || '_') > 0
-where a.source = 'gdelt'
-  and g.kind = 'theme'
-  and g.article_id not in (select article_id from tagged_articles)
+where g.kind = 'theme'
 group by g.article_id, m.theme;
 
 insert into tagged_articles (article_id)
 select article_id
-from articles
-where source = 'gdelt'
-  and article_id not in (select article_id from tagged_articles);
+from gkg_new;
 
 drop table gkg_pending;
+drop table gkg_new;
