@@ -185,13 +185,19 @@ def changes_db(small_db: Path, tmp_path: Path) -> Path:
     with Store(path) as store:
         store.execute(
             """
-            create or replace view pair_changes as
+            create or replace macro pair_changes_since(which_bucket, which_context, since)
+            as table
             select bucket, bucket_start, context, entity_a, entity_b, name_a, name_b, n,
                    0.5 as baseline_mean_n, 1 as baseline_max_n, 4 as baseline_buckets,
                    (n - 0.5) / 1.0 as z_n, 0.1 as baseline_mean_npmi
             from cooccurrence
-            where bucket = 'week'
+            where bucket = which_bucket and context = which_context
+              and bucket_start >= since
             """
+        )
+        store.execute(
+            "create or replace view pair_changes as "
+            "from pair_changes_since('week', 'document', date '1970-01-05')"
         )
     return path
 

@@ -6,22 +6,32 @@
 --   z_npmi = (npmi − mean npmi) / max(sd npmi, 0.05)   (null without 2 baseline values)
 -- The floors keep a pair appearing from nothing large but finite. in_last_run marks the
 -- buckets the latest count recomputed: "what is new since the last run".
-create or replace view pair_changes as
+--
+-- pair_changes_since(which_bucket, which_context, since) is the same for one bucket kind, one
+-- context and the buckets from `since` on (null: all): it reads only those buckets and the 4
+-- before them, so the report's latest week costs one week, not every bucket there is.
+create or replace macro pair_changes_since(which_bucket, which_context, since) as table
 with present as (
     select c.bucket, c.bucket_start, c.context, c.entity_a, c.entity_b, c.name_a, c.name_b,
            c.kind_a, c.kind_b, c.n, c.npmi,
            bucket_ordinal(c.bucket, c.bucket_start) as ordinal
     from cooccurrence as c
     where c.bucket <> 'all'
+      and (which_bucket is null or c.bucket = which_bucket)
+      and (which_context is null or c.context = which_context)
+      and (since is null
+           or bucket_ordinal(c.bucket, c.bucket_start) >= bucket_ordinal(c.bucket, since::date) - 4)
 ),
 buckets as (
     select bucket, bucket_start, context, bucket_ordinal(bucket, bucket_start) as ordinal
     from bucket_totals
     where bucket <> 'all'
+      and (which_bucket is null or bucket = which_bucket)
+      and (which_context is null or context = which_context)
 ),
 baseline_size as (
     select b.bucket, b.bucket_start, b.context, count(p.ordinal) as n_buckets
-    from buckets as b
+    from (select * from buckets where since is null or bucket_start >= since) as b
     left join buckets as p
       on p.bucket = b.bucket and p.context = b.context
      and p.ordinal between b.ordinal - 4 and b.ordinal - 1
@@ -34,7 +44,7 @@ baseline as (
            sum(p.n) as sum_n, sum(p.n * p.n) as sum_n2, max(p.n) as max_n,
            avg(p.npmi) as mean_npmi, stddev_pop(p.npmi) as sd_npmi,
            count(*) as n_present
-    from buckets as b
+    from (select * from buckets where since is null or bucket_start >= since) as b
     join present as p
       on p.bucket = b.bucket and p.context = b.context
      and p.ordinal between b.ordinal - 4 and b.ordinal - 1
@@ -85,3 +95,6 @@ select s.bucket, s.bucket_start, s.context, s.entity_a, s.entity_b, s.name_a, s.
        u.updated_at = (select max(updated_at) from bucket_updates) as in_last_run
 from scored as s
 left join bucket_updates as u on u.bucket = s.bucket and u.bucket_start = s.bucket_start;
+
+create or replace view pair_changes as
+select * from pair_changes_since(null, null, null);

@@ -72,11 +72,13 @@ class Capabilities:
 
     @property
     def has_pair_changes(self) -> bool:
-        """The analytics area's `pair_changes` view (rolling-baseline z-scores) is there."""
+        """The analytics area's `pair_changes` view (rolling-baseline z-scores) is there, with
+        the macro that computes it for the latest bucket alone."""
         needed = {"bucket", "bucket_start", "context", "entity_a", "entity_b", "name_a"}
         needed |= {"name_b", "n", "z_n", "baseline_mean_n", "baseline_max_n"}
         needed |= {"baseline_buckets", "baseline_mean_npmi"}
-        return needed <= set(self.columns.get("pair_changes", []))
+        view = set(self.columns.get("pair_changes", []))
+        return "pair_changes_since" in self.columns and needed <= view
 
     @property
     def measures(self) -> list[str]:
