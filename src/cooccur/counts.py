@@ -13,6 +13,7 @@ the settings (or the tagger) forces a full one.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -151,9 +152,23 @@ def _statements(sql: str) -> list[str]:
 
 
 def install_views(store: Store) -> None:
-    """(Re)create the documented views over the analytics tables (`sql/views/*.sql`)."""
-    for path in sorted((SQL_DIR / "views").glob("*.sql")):
-        store.execute(path.read_text(encoding="utf-8"))
+    """(Re)create the documented views over the analytics tables (`sql/views/*.sql`), unless
+    this database has them from these very files (`meta.views_digest`): replacing the five
+    views took ≈ 5 % of a Reuters count's CPU."""
+    paths = sorted((SQL_DIR / "views").glob("*.sql"))
+    texts = [path.read_text(encoding="utf-8") for path in paths]
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    present = store.scalar(
+        "select count(*) from duckdb_views() where database_name = current_database() "
+        "and schema_name = 'main' and view_name in (select unnest(?::varchar[]))",
+        [[path.stem for path in paths]],
+    )
+    done = store.scalar("select value from meta where key = 'views_digest'")
+    if done == digest and present == len(paths):
+        return
+    for text in texts:
+        store.execute(text)
+    store.execute("insert or replace into meta values ('views_digest', ?)", [digest])
 
 
 def _stored_settings(store: Store) -> dict[str, str]:
@@ -188,7 +203,11 @@ def compute_tables(
     with store.transaction():
         if summary.full_recompute:
             run_script(store, "analytics/reset")
-        run_script(store, "analytics/touched_buckets", {"buckets": list(config.buckets)})
+        run_script(
+            store,
+            "analytics/touched_buckets",
+            {"buckets": list(config.buckets), "full": summary.full_recompute},
+        )
         summary.buckets_recomputed = store.scalar("select count(*) from touched_buckets")
         if summary.buckets_recomputed:
             summary.added = not summary.full_recompute and _only_added(store, config)
