@@ -3,7 +3,8 @@
 -- joins fast), and scope_texts its title and text; scope_buckets: one row per such article
 -- × bucket kind whose bucket is touched (scope_picked: the articles picked, numbered);
 -- scope_groups: one row per bucket × context kind (grp, the unit of every later step);
--- scope_mentions: one row per mention of an article in scope.
+-- scope_mentions: one row per mention of an article in scope; scope_article_entities: one
+-- row per article × entity it names.
 -- Inputs: touched_buckets, changed_articles, theme_sentences, focus_entities;
 -- $only_changed (only the articles not counted yet, whose counts are added to the stored
 -- sums), $source (format or path glob, null for all), $theme_filter, $focus, $kinds (entity
@@ -63,6 +64,13 @@ where ($kinds::varchar[] is null or list_contains($kinds::varchar[], e.kind))
   and (not $focus::boolean
        or exists (select 1 from focus_entities as f
                   where f.article_id = m.article_id and f.entity_id = m.entity_id));
+
+-- one row per article in scope × entity it names, with its mentions: documents' units and
+-- the entity counts read it (one aggregation of the mentions instead of two)
+create or replace temp table scope_article_entities as
+select article_no, entity_id, count(*) as n_mentions
+from scope_mentions
+group by all;
 
 create or replace temp table unit_entities (grp integer, unit bigint, entity_id integer);
 create or replace temp table group_totals (grp integer, n_contexts bigint);
