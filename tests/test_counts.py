@@ -227,3 +227,19 @@ def test_entity_frequency_shares_are_volume_normalised(reuters_db: Path) -> None
         assert n == count
         assert share == pytest.approx(count / per_week[start], abs=1e-12)
     assert math.isclose(sum(per_week.values()), articles.height)
+
+
+def test_views_are_replaced_only_when_missing_or_changed(tmp_path: Path) -> None:
+    from cooccur.counts import install_views
+
+    with Store(tmp_path / "db.duckdb") as store:
+        install_views(store)
+        names = {r[0] for r in store.query("select view_name from duckdb_views()").rows()}
+        assert {"top_pairs", "pair_timeline", "entity_timeline"} <= names
+        digest = store.scalar("select value from meta where key = 'views_digest'")
+        store.execute("drop view top_pairs")
+        install_views(store)  # one missing: all are created again
+        assert store.scalar("select count(*) from duckdb_views() where view_name = 'top_pairs'")
+        store.execute("update meta set value = 'old' where key = 'views_digest'")
+        install_views(store)  # files changed since: replaced, digest recorded
+        assert store.scalar("select value from meta where key = 'views_digest'") == digest

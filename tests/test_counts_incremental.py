@@ -190,3 +190,35 @@ def test_a_schema_4_database_loses_pair_count_sums_and_still_adds_articles(
         tag_pending(store, load_countries(), options=FIXED_IDS)
         compute_tables(store, ADDITIVE)
         assert _snapshot(store) == incremental
+
+
+@pytest.mark.slow
+def test_a_full_count_after_tags_vanish_equals_a_fresh_database(
+    tmp_path: Path, reuters_file: Path
+) -> None:
+    # a full count keeps `counted_articles` and changes only the rows that differ: the
+    # article whose tags are gone leaves it, and every table equals a database that never
+    # counted that article
+    records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[:120]]
+    source = _write(tmp_path / "a.jsonl", records)
+    with Store(tmp_path / "db.duckdb") as store:
+        _add(store, source, ADDITIVE)
+        victim = store.scalar(
+            "select article_id from mentions group by 1 order by count(*) desc, 1 limit 1"
+        )
+        for table in ("mentions", "sentences", "tagged_articles"):
+            store.execute(f"delete from {table} where article_id = ?", [victim])
+        summary = compute_tables(store, ADDITIVE, full=True)
+        recounted = _snapshot(store)
+        counted = store.query("select * from counted_articles order by all").rows()
+        tagged = store.scalar("select count(*) from tagged_articles")
+    with Store(tmp_path / "fresh.duckdb") as store:
+        _add(store, _write(tmp_path / "b.jsonl", records), ADDITIVE)
+        for table in ("mentions", "sentences", "tagged_articles"):
+            store.execute(f"delete from {table} where article_id = ?", [victim])
+        store.execute("delete from counted_articles")  # as if never counted
+        compute_tables(store, ADDITIVE, full=True)
+        assert _snapshot(store) == recounted
+        assert store.query("select * from counted_articles order by all").rows() == counted
+    assert summary["full_recompute"] == 1
+    assert victim not in {row[0] for row in counted} and len(counted) == tagged

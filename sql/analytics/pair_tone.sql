@@ -5,7 +5,7 @@
 create or replace temp table pair_tone as
 with scored as (
     select distinct m.article_no, m.sentence_id, m.entity_id, t.compound
-    from scope_mentions as m
+    from scope_sentence_entities as m
     join scope_articles as a using (article_no)
     join sentence_tone as t on t.article_id = a.article_id and t.sentence_id = m.sentence_id
 )

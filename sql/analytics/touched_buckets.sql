@@ -1,5 +1,6 @@
 -- One row per bucket (kind × start) to recompute: the buckets of articles tagged since the
--- last count and of counted articles whose tags are gone. Input: $buckets (bucket kinds).
+-- last count and of counted articles whose tags are gone, or with $full those of every tagged
+-- article. Input: $buckets (bucket kinds), $full.
 
 -- changed_articles: one row per article tagged but not counted (tagged true) or counted
 -- but no longer tagged (tagged false); one full join of the two key tables finds both
@@ -20,5 +21,9 @@ where tagged_id is null;
 
 create or replace temp table touched_buckets as
 select distinct k.bucket, bucket_start_of(k.bucket, c.published_at) as bucket_start
-from changed_articles as c
+from (select published_at from changed_articles
+      where not $full::boolean
+      union all
+      select a.published_at from articles as a
+      where $full::boolean and a.article_id in (select article_id from tagged_articles)) as c
 cross join (select unnest($buckets::varchar[]) as bucket) as k;

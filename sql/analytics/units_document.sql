@@ -3,7 +3,7 @@
 
 insert into unit_entities
 select g.grp, d.article_no::bigint as unit, d.entity_id
-from (select distinct article_no, entity_id from scope_mentions) as d
+from scope_article_entities as d
 join scope_buckets as b using (article_no)
 join scope_groups as g
   on g.bucket = b.bucket and g.bucket_start = b.bucket_start and g.context = 'document';

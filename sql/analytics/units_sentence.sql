@@ -13,17 +13,18 @@ where not $theme_filter::boolean
 
 insert into unit_entities
 select g.grp, d.article_no::bigint * 65536 + d.sentence_id as unit, d.entity_id
-from (select distinct m.article_no, m.sentence_id, m.entity_id
-      from scope_mentions as m
+from (select m.article_no, m.sentence_id, m.entity_id
+      from scope_sentence_entities as m
       semi join scope_sentences as s
         on s.article_no = m.article_no and s.sentence_id = m.sentence_id) as d
 join scope_buckets as b using (article_no)
 join scope_groups as g
   on g.bucket = b.bucket and g.bucket_start = b.bucket_start and g.context = 'sentence';
 
+-- sentences counted per article first: a row per article × bucket kind, not per sentence
 insert into group_totals
-select g.grp, count(*) as n_contexts
-from scope_sentences as s
+select g.grp, sum(s.n_sentences) as n_contexts
+from (select article_no, count(*) as n_sentences from scope_sentences group by all) as s
 join scope_buckets as b using (article_no)
 join scope_groups as g
   on g.bucket = b.bucket and g.bucket_start = b.bucket_start and g.context = 'sentence'
