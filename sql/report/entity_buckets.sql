@@ -2,10 +2,12 @@
 -- 'all' time: articles and mentions naming the entity and its share of the bucket's
 -- articles. Same definition as `entity_frequency` (which is monthly), at any bucket size.
 create or replace temp table report_entities as
-with dated as (
-    select m.article_id, m.entity_id, date_trunc($bucket, a.published_at)::date as bucket_start
+with dated as (  -- one row per article × entity: its mentions, so no count is distinct
+    select m.article_id, m.entity_id, date_trunc($bucket, a.published_at)::date as bucket_start,
+           count(*) as n_mentions
     from mentions as m
     join articles as a using (article_id)
+    group by m.article_id, m.entity_id, a.published_at
 ),
 bucket_articles as (
     select date_trunc($bucket, published_at)::date as bucket_start, count(*) as n_bucket
@@ -14,16 +16,16 @@ bucket_articles as (
 ),
 per_bucket as (
     select $bucket as bucket, d.bucket_start, d.entity_id,
-           count(distinct d.article_id) as n_articles, count(*) as n_mentions,
-           count(distinct d.article_id) / any_value(t.n_bucket) as share_of_articles
+           count(*) as n_articles, sum(d.n_mentions)::bigint as n_mentions,
+           count(*) / any_value(t.n_bucket) as share_of_articles
     from dated as d
     join bucket_articles as t using (bucket_start)
     group by all
 ),
 all_time as (
     select 'all' as bucket, min(bucket_start) as bucket_start, entity_id,
-           count(distinct article_id) as n_articles, count(*) as n_mentions,
-           count(distinct article_id) / (select count(*) from articles) as share_of_articles
+           count(*) as n_articles, sum(n_mentions)::bigint as n_mentions,
+           count(*) / (select count(*) from articles) as share_of_articles
     from dated
     group by entity_id
 )
