@@ -19,6 +19,7 @@ where t.article_id in (select article_id from tone_articles)
 
 -- The window numbers the keys alone, then the texts are joined: sorting the texts inside
 -- the window cost twice as much (a final order keeps each batch's rows together on disk).
+-- The texts are read by rowid: a join would read every article's text to keep a few.
 create or replace temp table tone_pending as
 with shared as (  -- two or more distinct entities (min < max: no distinct-count hash table)
     select article_id, sentence_id
@@ -32,10 +33,14 @@ with shared as (  -- two or more distinct entities (min < max: no distinct-count
     from sentences as s
     semi join shared as h on h.article_id = s.article_id and h.sentence_id = s.sentence_id
     anti join sentence_tone as t on t.article_id = s.article_id and t.sentence_id = s.sentence_id
+), texts as (
+    select article_id, title, text
+    from articles
+    where rowid in (select rowid from articles semi join pending using (article_id))
 )
 select p.row_no, p.article_id, p.sentence_id, p.start_char, p.end_char,
        substr(case when p.sentence_id = 0 then a.title else a.text end,
               p.start_char + 1, p.end_char - p.start_char) as sentence
 from pending as p
-join articles as a on a.article_id = p.article_id
+join texts as a on a.article_id = p.article_id
 order by p.row_no;
