@@ -11,7 +11,7 @@ from altair.utils import schemapi
 
 from cooccur.report import charts
 from cooccur.report.data import ReportData, ReportInputError
-from cooccur.report.html import Section, export_images, summary_table
+from cooccur.report.html import Section, export_images, frames_converted_once, summary_table
 from cooccur.report.sections import DESCRIPTIONS, PAGES, TOP_N, Pair, Sections
 from cooccur.store import Store
 
@@ -66,7 +66,7 @@ def build_report(
     every chart against the Vega-Lite JSON schema, as Altair does by default: the tests do;
     a run does not, as it costs more than the rest of the report.
     """
-    with schemapi.debug_mode(validate_specs):
+    with schemapi.debug_mode(validate_specs), frames_converted_once():
         return _build_report(store, out_dir, pair, entities, theme, bucket, measure, png, svg, warn)
 
 

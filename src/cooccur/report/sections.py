@@ -17,7 +17,7 @@ import polars as pl
 from cooccur.report import charts, graph
 from cooccur.report.data import ReportData
 from cooccur.report.evidence import evidence_html
-from cooccur.report.html import Section, write_page
+from cooccur.report.html import Section, SpecCache, write_page
 
 TOP_N = 25  # bars in the top entities / top pairs charts
 NETWORK_NODES = 40
@@ -80,6 +80,7 @@ class Sections:
         self.min_n = 1 if articles < SMALL_DATABASE else 3
         self.written = datetime.now(UTC)
         self.pair_frames: dict[tuple[int, int], dict[str, pl.DataFrame | None]] = {}
+        self.specs: SpecCache = {}  # each chart serialised once, however many pages show it
         per_bucket = data.select("articles_per_bucket")
         self.window = charts.busiest_run(per_bucket, data.bucket, "n_articles")
         self.outside = 0
@@ -153,7 +154,14 @@ class Sections:
                 ),
                 *sections[1:],
             ]
-        return write_page(self.out_dir / filename, title, sections, nav=PAGES, header=self.header())
+        return write_page(
+            self.out_dir / filename,
+            title,
+            sections,
+            nav=PAGES,
+            header=self.header(),
+            specs=self.specs,
+        )
 
     # -- sections ---------------------------------------------------------------------------
     def load_pairs(self, pairs: list[Pair]) -> None:
