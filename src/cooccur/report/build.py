@@ -120,9 +120,7 @@ def _build_report(
             Section(
                 "Top pairs",
                 f"The {TOP_N} pairs of entities named together in the most articles.",
-                charts.top_pairs(
-                    site.top("top_pairs", TOP_N), measure_label=data.measure_label
-                ),
+                charts.top_pairs(site.top("top_pairs", TOP_N), measure_label=data.measure_label),
             )
         ],
     }
