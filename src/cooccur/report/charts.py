@@ -236,7 +236,12 @@ def pair_timeline(
         if theme in order:
             order = [theme] + [t for t in order if t != theme]
         panels.append(
-            alt.Chart(themed)
+            alt.Chart(
+                themed,
+                width=WIDTH,
+                height=60,
+                title=alt.Title("Sentences naming both, by theme of the sentence"),
+            )
             .mark_bar(clip=True)
             .encode(
                 x=alt.X("bucket_start:T", title=None, scale=zoom, axis=time_axis(bucket)),
@@ -252,11 +257,6 @@ def pair_timeline(
                     alt.Tooltip("n_articles:Q", title="Articles"),
                 ],
             )
-            .properties(
-                width=WIDTH,
-                height=60,
-                title=alt.Title("Sentences naming both, by theme of the sentence"),
-            )
         )
     panels.append(overview)
     return alt.vconcat(*panels, resolve=_independent(color="independent"))
@@ -266,7 +266,7 @@ def entity_timeline(frame: pl.DataFrame, *, bucket: str, order: list[str]) -> al
     """Small multiples: articles naming each chosen entity per bucket."""
     data = with_buckets(frame, bucket)
     return (
-        alt.Chart(data)
+        alt.Chart(data, width=260, height=110)
         .mark_bar(color=PAIR_COLOR)
         .encode(
             x=alt.X("bucket_start:T", title=None),
@@ -281,16 +281,18 @@ def entity_timeline(frame: pl.DataFrame, *, bucket: str, order: list[str]) -> al
                 alt.Tooltip("share_of_articles:Q", title="Share of the articles", format=".1%"),
             ],
         )
-        .properties(width=260, height=110)
-        .facet(facet=alt.Facet("name:N", title=None, sort=order), columns=3)
-        .resolve_scale(y="independent")
+        .facet(
+            facet=alt.Facet("name:N", title=None, sort=order),
+            columns=3,
+            resolve=_independent(y="independent"),
+        )
     )
 
 
 def top_entities(frame: pl.DataFrame) -> alt.Chart:
     """The most frequent entities by articles naming them."""
     return (
-        alt.Chart(frame)
+        alt.Chart(frame, width=700, height=alt.Step(18))
         .mark_bar()
         .encode(
             x=alt.X("n_articles:Q", title="Articles"),
@@ -304,7 +306,6 @@ def top_entities(frame: pl.DataFrame) -> alt.Chart:
                 alt.Tooltip("share_of_articles:Q", title="Share of all articles", format=".1%"),
             ],
         )
-        .properties(width=700, height=alt.Step(18))
     )
 
 
@@ -312,7 +313,7 @@ def top_pairs(frame: pl.DataFrame, *, measure_label: str) -> alt.Chart:
     """The most co-mentioned pairs by articles naming both."""
     labelled = frame.with_columns(pair=pl.col("name_a") + " – " + pl.col("name_b"))
     return (
-        alt.Chart(labelled)
+        alt.Chart(labelled, width=700, height=alt.Step(18))
         .mark_bar(color="#54a24b")
         .encode(
             x=alt.X("n_documents:Q", title="Articles naming both"),
@@ -323,7 +324,6 @@ def top_pairs(frame: pl.DataFrame, *, measure_label: str) -> alt.Chart:
                 alt.Tooltip("value:Q", title=measure_label, format=".3f"),
             ],
         )
-        .properties(width=700, height=alt.Step(18))
     )
 
 
@@ -344,7 +344,12 @@ def ego(
         alt.Tooltip("value:Q", title=measure_label, format=".3f"),
     ]
     strength = (
-        alt.Chart(partners)
+        alt.Chart(
+            partners,
+            width=600,
+            height=alt.Step(20),
+            title=alt.Title(f"{name}: strongest partners", subtitle=f"by {measure_label}"),
+        )
         .mark_bar(color="#72b7b2")
         .encode(
             x=alt.X(
@@ -353,14 +358,9 @@ def ego(
             y=alt.Y("partner:N", sort=order, title=None),
             tooltip=tooltip,
         )
-        .properties(
-            width=600,
-            height=alt.Step(20),
-            title=alt.Title(f"{name}: strongest partners", subtitle=f"by {measure_label}"),
-        )
     )
     over_time = (
-        alt.Chart(with_buckets(timeline, bucket))
+        alt.Chart(with_buckets(timeline, bucket), width=380, height=90)
         .mark_bar(color="#72b7b2")
         .encode(
             x=alt.X("bucket_start:T", title=None),
@@ -369,13 +369,12 @@ def ego(
             y=alt.Y("n:Q", title="Articles"),
             tooltip=[alt.Tooltip("period:N", title="When"), *tooltip],
         )
-        .properties(width=380, height=90)
         .facet(
             facet=alt.Facet("partner:N", title=None, sort=order),
             columns=2,
             title=alt.Title(f"Articles naming {name} with each partner, per {bucket}"),
+            resolve=_independent(y="independent"),
         )
-        .resolve_scale(y="independent")
     )
     return alt.vconcat(strength, over_time)
 
@@ -402,7 +401,12 @@ def changes(
         alt.Tooltip("value_latest:Q", title=f"{measure_label}, {latest}", format=".3f"),
     ]
     return (
-        alt.Chart(data)
+        alt.Chart(
+            data,
+            width=600,
+            height=alt.Step(18),
+            title=alt.Title(f"What changed: {previous} → {latest}", subtitle="click a bar"),
+        )
         .mark_bar(cursor="pointer")
         .encode(
             x=alt.X("shown:Q", title=axis),
@@ -414,10 +418,5 @@ def changes(
             ),
             href=alt.Href("href:N"),
             tooltip=tooltip,
-        )
-        .properties(
-            width=600,
-            height=alt.Step(18),
-            title=alt.Title(f"What changed: {previous} → {latest}", subtitle="click a bar"),
         )
     )
