@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import altair as alt
 import polars as pl
+from altair.utils import schemapi
 
 BUCKET_WORD = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 PAIR_COLOR = "#4c78a8"
@@ -195,17 +196,21 @@ def pair_timeline(
     # The detail panel is Altair's plain layer schema class, not an `alt.LayerChart`: it has
     # no parameter or shared data for Altair to lift, and a LayerChart inside a vconcat is
     # deep-copied and rebuilt (copying its layers twice more) at every step of building and
-    # serialising the vconcat: half the cost of a pair page. Same spec.
-    detail = alt.LayerSpec(
-        layer=[margins, bars, line],
-        resolve=_independent(y="independent"),
-        title=alt.Title(
-            f"{name_a} and {name_b}: articles naming both per {BUCKET_WORD[bucket]}",
-            subtitle=f"bars: articles (click one for its sentences) · line: {measure_label}",
-        ),
-        width=WIDTH,
-        height=260,
-    )
+    # serialising the vconcat: half the cost of a pair page. Same spec. (Created with
+    # Altair's debug checks off: a LayerSpec checks itself on creation by serialising its
+    # layers as if each were a whole chart, with a `$schema` a layer may not have; the
+    # vconcat's own check, when on, covers the panel.)
+    with schemapi.debug_mode(False):
+        detail = alt.LayerSpec(
+            layer=[margins, bars, line],
+            resolve=_independent(y="independent"),
+            title=alt.Title(
+                f"{name_a} and {name_b}: articles naming both per {BUCKET_WORD[bucket]}",
+                subtitle=f"bars: articles (click one for its sentences) · line: {measure_label}",
+            ),
+            width=WIDTH,
+            height=260,
+        )
     overview_bars = (
         base.mark_bar(color=PAIR_COLOR)
         .encode(
