@@ -308,3 +308,96 @@ def test_vega_bundle_is_built_once_and_reused_from_the_cache(
         assert "/* cached vega */" in render_page("t", [], nav={})
     finally:
         report_html._vega_bundle.cache_clear()
+
+
+def test_evidence_lists_each_buckets_articles_and_sentences_in_query_order() -> None:
+    """Buckets, and articles within them, keep the order the query gave (latest first); an
+    article's sentences stay together under its first row's title and date."""
+    frame = pl.DataFrame(
+        {
+            "bucket_start": [date(2025, 2, 1)] * 3 + [date(2025, 1, 1)],
+            "articles_in_bucket": [5, 5, 5, 1],
+            "published_at": [datetime(2025, 2, 9), datetime(2025, 2, 9), datetime(2025, 2, 3)]
+            + [datetime(2025, 1, 5)],
+            "article_id": ["late", "late", "early", "jan"],
+            "title": ["Late", "Late", "Early", "Jan"],
+            "url": [None] * 4,
+            "external_id": [None] * 4,
+            "same_sentence": [True, True, True, True],
+            "sentence_id": [1, 4, 2, 1],
+            "sentence": ["First Italy.", "Fourth Italy.", "Early Italy.", "Jan Italy."],
+            "spans": [[{"start": 6, "end": 11}], None, None, None],
+        }
+    )
+    out = evidence_html(frame, bucket="month", name_a="Italy", name_b="Turkey")
+    assert "Feb 2025: 5 articles name both (showing the latest 2)" in out
+    order = [out.index(text) for text in ("Late", "First ", "Fourth", "Early", "Jan 2025")]
+    assert order == sorted(order)
+    assert out.count("<tr><td>") == 3 and "First <mark>Italy</mark>." in out
+    assert "<td>2025-02-09</td><td>Late</td><td><p>First" in out
+
+
+def test_frames_are_converted_once_and_the_spec_is_altairs_own() -> None:
+    """Inside `frames_converted_once` each frame goes through the active data transformer
+    once however many charts share it; the spec equals Altair's, and the transformer in
+    force before is back afterwards."""
+    import altair as alt
+
+    from cooccur.report.html import frames_converted_once
+
+    frame = pl.DataFrame({"x": [1, 2, 3], "y": [2.5, None, 1.0], "d": [date(2025, 1, 1)] * 3})
+    other = pl.DataFrame({"x": [0, 4]})
+    base = alt.Chart(frame)
+
+    def chart() -> alt.VConcatChart:
+        layer = alt.layer(
+            alt.Chart(other).mark_point().encode(x="x:Q"),
+            base.mark_bar().encode(x="x:Q", y="y:Q"),
+            base.mark_line().encode(x="x:Q", y="y:Q", tooltip=["d:T"]),
+        )
+        return alt.vconcat(layer, base.mark_tick().encode(x="x:Q"))
+
+    calls: list[int] = []
+    default = alt.data_transformers.get()
+    assert default is not None
+
+    def counting(data: object) -> object:
+        calls.append(id(data))
+        return default(data)
+
+    alt.data_transformers.register("counting-test", counting)
+    try:
+        with alt.data_transformers.enable("counting-test"):
+            plain = chart().to_dict()
+            n_plain = len(calls)
+            calls.clear()
+            with frames_converted_once():
+                once = chart().to_dict()
+            assert alt.data_transformers.active == "counting-test"
+    finally:
+        alt.data_transformers.register("counting-test", None)
+    assert once == plain
+    assert sorted(set(calls)) == sorted({id(frame), id(other)}) and len(calls) == 2
+    assert n_plain > 2  # without it, the shared frame is converted for every chart
+
+
+def test_a_chart_shown_on_two_pages_is_serialised_once() -> None:
+    from cooccur.report.html import chart_json
+
+    chart = charts.top_entities(
+        pl.DataFrame(
+            {
+                "name": ["Italy"],
+                "kind": ["country"],
+                "n_articles": [2],
+                "n_mentions": [3],
+                "share_of_articles": [0.5],
+            }
+        )
+    )
+    cache: dict = {}
+    first = chart_json(chart, cache)
+    assert chart_json(chart, cache) is first and len(cache) == 1
+    assert json.loads(first) == chart.to_dict()
+    pages = [render_page(t, [Section("s", "n", chart)], nav={}, specs=cache) for t in "ab"]
+    assert all(first in page for page in pages) and len(cache) == 1

@@ -244,3 +244,30 @@ def test_pair_queries_for_many_pairs_equal_one_pair_at_a_time(
         evidence = data.select_pairs("evidence", pairs[:1], per_bucket=2, max_articles=5)
     articles = evidence[pairs[0]].group_by("bucket_start").agg(pl.col("article_id").n_unique())
     assert articles["article_id"].max() <= 2 and articles["article_id"].sum() <= 5
+
+
+def test_heatmap_ties_cut_from_the_network_query_equal_their_own_query(small_db: Path) -> None:
+    """The heatmap reuses the network's all-time ties (its entities are among the network's)
+    instead of asking again: same chart either way."""
+    with Store(small_db, read_only=True) as store:
+        data = ReportData.open(store)
+        site = Sections(data, {"articles": 4}, Path("."))
+        site.network()
+        assert site._network_ties is not None
+        reused = site.heatmap()
+        site._network_ties = None
+        asked = site.heatmap()
+    assert reused.chart is not None and asked.chart is not None
+    spec = reused.chart.to_dict()
+    assert spec == asked.chart.to_dict()
+    cells = next(iter(spec["datasets"].values()))
+    assert len(cells) == 6  # three ties, both halves
+
+
+def test_top_lists_are_cut_from_one_query(small_db: Path) -> None:
+    with Store(small_db, read_only=True) as store:
+        data = ReportData.open(store)
+        site = Sections(data, {"articles": 4}, Path("."))
+        for name in ("top_entities", "top_pairs"):
+            for limit in (1, 2, 40, 2):
+                assert site.top(name, limit).equals(data.select(name, limit=limit)), (name, limit)

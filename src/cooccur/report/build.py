@@ -7,11 +7,12 @@ import html
 from collections.abc import Callable
 from pathlib import Path
 
+import polars as pl
 from altair.utils import schemapi
 
 from cooccur.report import charts
 from cooccur.report.data import ReportData, ReportInputError
-from cooccur.report.html import Section, export_images, summary_table
+from cooccur.report.html import Section, export_images, frames_converted_once, summary_table
 from cooccur.report.sections import DESCRIPTIONS, PAGES, TOP_N, Pair, Sections
 from cooccur.store import Store
 
@@ -33,12 +34,16 @@ def resolve_entity(store: Store, name: str) -> tuple[int, str]:
     return entity_id, canonical
 
 
-def choose_pair(data: ReportData, names: tuple[str, str] | None) -> Pair | None:
-    """The pair the user asked for, else the most co-mentioned one (None if no pairs)."""
+def choose_pair(
+    data: ReportData, names: tuple[str, str] | None, top: pl.DataFrame | None = None
+) -> Pair | None:
+    """The pair the user asked for, else the most co-mentioned one (None if no pairs);
+    `top`: the `top_pairs` rows if already read."""
     if names:
         (a, name_a), (b, name_b) = (resolve_entity(data.store, n) for n in names)
         return Pair(a, b, name_a, name_b)
-    top = data.select("top_pairs", limit=1)
+    if top is None:
+        top = data.select("top_pairs", limit=1)
     if top.is_empty():
         return None
     a, b, name_a, name_b, *_ = top.row(0)
@@ -66,7 +71,7 @@ def build_report(
     every chart against the Vega-Lite JSON schema, as Altair does by default: the tests do;
     a run does not, as it costs more than the rest of the report.
     """
-    with schemapi.debug_mode(validate_specs):
+    with schemapi.debug_mode(validate_specs), frames_converted_once():
         return _build_report(store, out_dir, pair, entities, theme, bucket, measure, png, svg, warn)
 
 
@@ -86,16 +91,16 @@ def _build_report(
     for note in data.notes:
         if warn:
             warn(note)
-    chosen = choose_pair(data, pair)
-    picked = [resolve_entity(store, name) for name in entities]
     summary = store.select("report/summary").row(0, named=True)
     site = Sections(data, summary, out_dir)
+    chosen = choose_pair(data, pair, None if pair else site.top("top_pairs", TOP_N))
+    picked = [resolve_entity(store, name) for name in entities]
 
     changed, changes = site.changes(chosen)
     site.load_pairs([p for p in [chosen, *changed] if p is not None])
     timeline = site.pair_timeline(chosen, evidence_page=PAGES["Evidence"])
     evidence = site.evidence(chosen)
-    top = data.select("top_entities", limit=TOP_N)
+    top = site.top("top_entities", TOP_N)
     sections = {
         "Pair timeline": [timeline],
         "Evidence": [evidence],
@@ -115,9 +120,7 @@ def _build_report(
             Section(
                 "Top pairs",
                 f"The {TOP_N} pairs of entities named together in the most articles.",
-                charts.top_pairs(
-                    data.select("top_pairs", limit=TOP_N), measure_label=data.measure_label
-                ),
+                charts.top_pairs(site.top("top_pairs", TOP_N), measure_label=data.measure_label),
             )
         ],
     }

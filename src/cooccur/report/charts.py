@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import altair as alt
 import polars as pl
+from altair.utils import schemapi
 
 BUCKET_WORD = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 PAIR_COLOR = "#4c78a8"
@@ -192,18 +193,24 @@ def pair_timeline(
     )
     # Options given to the constructors, not set by `.resolve_scale()`/`.properties()`:
     # each of those deep-copies the whole chart (same spec, a fraction of the time).
-    detail = alt.layer(
-        margins,
-        bars,
-        line,
-        resolve=_independent(y="independent"),
-        title=alt.Title(
-            f"{name_a} and {name_b}: articles naming both per {BUCKET_WORD[bucket]}",
-            subtitle=f"bars: articles (click one for its sentences) · line: {measure_label}",
-        ),
-        width=WIDTH,
-        height=260,
-    )
+    # The detail panel is Altair's plain layer schema class, not an `alt.LayerChart`: it has
+    # no parameter or shared data for Altair to lift, and a LayerChart inside a vconcat is
+    # deep-copied and rebuilt (copying its layers twice more) at every step of building and
+    # serialising the vconcat: half the cost of a pair page. Same spec. (Created with
+    # Altair's debug checks off: a LayerSpec checks itself on creation by serialising its
+    # layers as if each were a whole chart, with a `$schema` a layer may not have; the
+    # vconcat's own check, when on, covers the panel.)
+    with schemapi.debug_mode(False):
+        detail = alt.LayerSpec(
+            layer=[margins, bars, line],
+            resolve=_independent(y="independent"),
+            title=alt.Title(
+                f"{name_a} and {name_b}: articles naming both per {BUCKET_WORD[bucket]}",
+                subtitle=f"bars: articles (click one for its sentences) · line: {measure_label}",
+            ),
+            width=WIDTH,
+            height=260,
+        )
     overview_bars = (
         base.mark_bar(color=PAIR_COLOR)
         .encode(
@@ -236,7 +243,12 @@ def pair_timeline(
         if theme in order:
             order = [theme] + [t for t in order if t != theme]
         panels.append(
-            alt.Chart(themed)
+            alt.Chart(
+                themed,
+                width=WIDTH,
+                height=60,
+                title=alt.Title("Sentences naming both, by theme of the sentence"),
+            )
             .mark_bar(clip=True)
             .encode(
                 x=alt.X("bucket_start:T", title=None, scale=zoom, axis=time_axis(bucket)),
@@ -252,11 +264,6 @@ def pair_timeline(
                     alt.Tooltip("n_articles:Q", title="Articles"),
                 ],
             )
-            .properties(
-                width=WIDTH,
-                height=60,
-                title=alt.Title("Sentences naming both, by theme of the sentence"),
-            )
         )
     panels.append(overview)
     return alt.vconcat(*panels, resolve=_independent(color="independent"))
@@ -266,7 +273,7 @@ def entity_timeline(frame: pl.DataFrame, *, bucket: str, order: list[str]) -> al
     """Small multiples: articles naming each chosen entity per bucket."""
     data = with_buckets(frame, bucket)
     return (
-        alt.Chart(data)
+        alt.Chart(data, width=260, height=110)
         .mark_bar(color=PAIR_COLOR)
         .encode(
             x=alt.X("bucket_start:T", title=None),
@@ -281,16 +288,18 @@ def entity_timeline(frame: pl.DataFrame, *, bucket: str, order: list[str]) -> al
                 alt.Tooltip("share_of_articles:Q", title="Share of the articles", format=".1%"),
             ],
         )
-        .properties(width=260, height=110)
-        .facet(facet=alt.Facet("name:N", title=None, sort=order), columns=3)
-        .resolve_scale(y="independent")
+        .facet(
+            facet=alt.Facet("name:N", title=None, sort=order),
+            columns=3,
+            resolve=_independent(y="independent"),
+        )
     )
 
 
 def top_entities(frame: pl.DataFrame) -> alt.Chart:
     """The most frequent entities by articles naming them."""
     return (
-        alt.Chart(frame)
+        alt.Chart(frame, width=700, height=alt.Step(18))
         .mark_bar()
         .encode(
             x=alt.X("n_articles:Q", title="Articles"),
@@ -304,7 +313,6 @@ def top_entities(frame: pl.DataFrame) -> alt.Chart:
                 alt.Tooltip("share_of_articles:Q", title="Share of all articles", format=".1%"),
             ],
         )
-        .properties(width=700, height=alt.Step(18))
     )
 
 
@@ -312,7 +320,7 @@ def top_pairs(frame: pl.DataFrame, *, measure_label: str) -> alt.Chart:
     """The most co-mentioned pairs by articles naming both."""
     labelled = frame.with_columns(pair=pl.col("name_a") + " – " + pl.col("name_b"))
     return (
-        alt.Chart(labelled)
+        alt.Chart(labelled, width=700, height=alt.Step(18))
         .mark_bar(color="#54a24b")
         .encode(
             x=alt.X("n_documents:Q", title="Articles naming both"),
@@ -323,7 +331,6 @@ def top_pairs(frame: pl.DataFrame, *, measure_label: str) -> alt.Chart:
                 alt.Tooltip("value:Q", title=measure_label, format=".3f"),
             ],
         )
-        .properties(width=700, height=alt.Step(18))
     )
 
 
@@ -344,7 +351,12 @@ def ego(
         alt.Tooltip("value:Q", title=measure_label, format=".3f"),
     ]
     strength = (
-        alt.Chart(partners)
+        alt.Chart(
+            partners,
+            width=600,
+            height=alt.Step(20),
+            title=alt.Title(f"{name}: strongest partners", subtitle=f"by {measure_label}"),
+        )
         .mark_bar(color="#72b7b2")
         .encode(
             x=alt.X(
@@ -353,14 +365,9 @@ def ego(
             y=alt.Y("partner:N", sort=order, title=None),
             tooltip=tooltip,
         )
-        .properties(
-            width=600,
-            height=alt.Step(20),
-            title=alt.Title(f"{name}: strongest partners", subtitle=f"by {measure_label}"),
-        )
     )
     over_time = (
-        alt.Chart(with_buckets(timeline, bucket))
+        alt.Chart(with_buckets(timeline, bucket), width=380, height=90)
         .mark_bar(color="#72b7b2")
         .encode(
             x=alt.X("bucket_start:T", title=None),
@@ -369,13 +376,12 @@ def ego(
             y=alt.Y("n:Q", title="Articles"),
             tooltip=[alt.Tooltip("period:N", title="When"), *tooltip],
         )
-        .properties(width=380, height=90)
         .facet(
             facet=alt.Facet("partner:N", title=None, sort=order),
             columns=2,
             title=alt.Title(f"Articles naming {name} with each partner, per {bucket}"),
+            resolve=_independent(y="independent"),
         )
-        .resolve_scale(y="independent")
     )
     return alt.vconcat(strength, over_time)
 
@@ -402,7 +408,12 @@ def changes(
         alt.Tooltip("value_latest:Q", title=f"{measure_label}, {latest}", format=".3f"),
     ]
     return (
-        alt.Chart(data)
+        alt.Chart(
+            data,
+            width=600,
+            height=alt.Step(18),
+            title=alt.Title(f"What changed: {previous} → {latest}", subtitle="click a bar"),
+        )
         .mark_bar(cursor="pointer")
         .encode(
             x=alt.X("shown:Q", title=axis),
@@ -414,10 +425,5 @@ def changes(
             ),
             href=alt.Href("href:N"),
             tooltip=tooltip,
-        )
-        .properties(
-            width=600,
-            height=alt.Step(18),
-            title=alt.Title(f"What changed: {previous} → {latest}", subtitle="click a bar"),
         )
     )

@@ -114,11 +114,15 @@ def network(
         .mark_text(dy=-19, fontSize=11, color="#222")
         .encode(x=x, y=y, text=alt.Text("name:N"), tooltip=node_tooltip)
     )
-    return (
-        alt.layer(lines, circles, labels)
-        .add_params(period)
-        .properties(width=820, height=680)
-        .configure_view(stroke=None)
+    # One constructor with every option: `.add_params()`, `.properties()` and
+    # `.configure_view()` on a layer each copy it whole and build it again (same spec).
+    return alt.layer(
+        lines.add_params(period),
+        circles,
+        labels,
+        width=820,
+        height=680,
+        config=alt.Config(view=alt.ViewConfig(stroke=None)),
     )
 
 
@@ -172,7 +176,7 @@ def heatmap(
     else:
         color_scale = alt.Scale(scheme="blues")
     return (
-        alt.Chart(both)
+        alt.Chart(both, width=alt.Step(20), height=alt.Step(20))
         .mark_rect()
         .encode(
             x=alt.X("name_b:N", sort=order, title=None, axis=alt.Axis(labelAngle=-50)),
@@ -185,5 +189,4 @@ def heatmap(
                 alt.Tooltip("value:Q", title=measure_label, format=".3f"),
             ],
         )
-        .properties(width=alt.Step(20), height=alt.Step(20))
     )

@@ -12,9 +12,12 @@ import html
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import altair as alt
 import vl_convert
@@ -102,10 +105,55 @@ def script_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+SpecCache = dict[int, tuple[alt.TopLevelMixin, str]]
+_ONCE = "cooccur-report-once"
+
+
+@contextmanager
+def frames_converted_once() -> Iterator[None]:
+    """While open, Altair's active data transformer runs once per frame: layers and panels
+    that share a frame (a pair timeline's bars, line and overview strip) each had it turned
+    into rows again at every `to_dict`. Same values, so the same datasets and names."""
+    inner = alt.data_transformers.get()
+    done: dict[int, tuple[object, Any]] = {}
+
+    def convert(data: Any) -> Any:
+        hit = done.get(id(data))
+        if hit is None or hit[0] is not data:
+            hit = done[id(data)] = (data, inner(data))  # type: ignore[misc]
+        return hit[1]
+
+    alt.data_transformers.register(_ONCE, convert)
+    try:
+        with alt.data_transformers.enable(_ONCE):
+            yield
+    finally:
+        alt.data_transformers.register(_ONCE, None)
+        done.clear()
+
+
+def chart_json(chart: alt.TopLevelMixin, cache: SpecCache | None = None) -> str:
+    """The chart's Vega-Lite spec as script-safe JSON. With a cache, a chart drawn on two
+    pages (the index repeats the pair timeline and the changes) is serialised once; the
+    chart is kept beside its text so its id cannot be reused by another object."""
+    if cache is not None and (hit := cache.get(id(chart))) and hit[0] is chart:
+        return hit[1]
+    text = script_json(chart.to_dict(validate=schemapi.DEBUG_MODE))
+    if cache is not None:
+        cache[id(chart)] = (chart, text)
+    return text
+
+
 def render_page(
-    title: str, sections: list[Section], *, nav: dict[str, str], header: str = ""
+    title: str,
+    sections: list[Section],
+    *,
+    nav: dict[str, str],
+    header: str = "",
+    specs: SpecCache | None = None,
 ) -> str:
-    """One HTML page: escaped text, inlined Vega, one embedded spec per chart.
+    """One HTML page: escaped text, inlined Vega, one embedded spec per chart (`specs`:
+    see `chart_json`).
 
     When every chart has drawn, the body gets `data-rendered` (milliseconds since the page
     started loading); a failure sets `data-render-error`. Browser tests read these.
@@ -125,19 +173,19 @@ def render_page(
         f"<h1>{html.escape(title)}</h1>",
         f'<p class="header">{html.escape(header)}</p>' if header else "",
     ]
-    specs = []
+    charts: list[tuple[str, str]] = []
     for index, section in enumerate(sections):
         parts.append(f"<section><h2>{html.escape(section.title)}</h2>")
         parts.append(f'<p class="note">{html.escape(section.note)}</p>')
         parts.extend(f'<p class="warning">{html.escape(w)}</p>' for w in section.warnings)
         if section.chart is not None:
             parts.append(f'<div class="chart" id="chart-{index}"></div>')
-            specs.append((f"#chart-{index}", section.chart.to_dict(validate=schemapi.DEBUG_MODE)))
+            charts.append((f"#chart-{index}", chart_json(section.chart, specs)))
         parts.append(section.html_body)
         parts.append("</section>")
     embed = script_json({"actions": False})
     calls = ",\n".join(
-        f"vegaEmbed({script_json(target)}, {script_json(spec)}, {embed})" for target, spec in specs
+        f"vegaEmbed({script_json(target)}, {spec}, {embed})" for target, spec in charts
     )
     parts.append(
         '<script type="text/javascript">\n'
@@ -156,10 +204,17 @@ def _current(label: str, title: str) -> str:
 
 
 def write_page(
-    path: Path, title: str, sections: list[Section], *, nav: dict[str, str], header: str = ""
+    path: Path,
+    title: str,
+    sections: list[Section],
+    *,
+    nav: dict[str, str],
+    header: str = "",
+    specs: SpecCache | None = None,
 ) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_page(title, sections, nav=nav, header=header), encoding="utf-8")
+    page = render_page(title, sections, nav=nav, header=header, specs=specs)
+    path.write_text(page, encoding="utf-8")
     return path
 
 

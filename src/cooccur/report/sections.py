@@ -17,7 +17,7 @@ import polars as pl
 from cooccur.report import charts, graph
 from cooccur.report.data import ReportData
 from cooccur.report.evidence import evidence_html
-from cooccur.report.html import Section, write_page
+from cooccur.report.html import Section, SpecCache, write_page
 
 TOP_N = 25  # bars in the top entities / top pairs charts
 NETWORK_NODES = 40
@@ -80,6 +80,9 @@ class Sections:
         self.min_n = 1 if articles < SMALL_DATABASE else 3
         self.written = datetime.now(UTC)
         self.pair_frames: dict[tuple[int, int], dict[str, pl.DataFrame | None]] = {}
+        self.specs: SpecCache = {}  # each chart serialised once, however many pages show it
+        self._top: dict[str, pl.DataFrame] = {}
+        self._network_ties: tuple[list[int], pl.DataFrame] | None = None
         per_bucket = data.select("articles_per_bucket")
         self.window = charts.busiest_run(per_bucket, data.bucket, "n_articles")
         self.outside = 0
@@ -153,7 +156,25 @@ class Sections:
                 ),
                 *sections[1:],
             ]
-        return write_page(self.out_dir / filename, title, sections, nav=PAGES, header=self.header())
+        return write_page(
+            self.out_dir / filename,
+            title,
+            sections,
+            nav=PAGES,
+            header=self.header(),
+            specs=self.specs,
+        )
+
+    # -- shared queries ---------------------------------------------------------------------
+    def top(self, name: str, limit: int) -> pl.DataFrame:
+        """The first `limit` rows of `top_entities` or `top_pairs`: one query for the longest
+        list any section needs, the shorter ones cut from it (same order, same rows)."""
+        longest = {"top_entities": max(TOP_N, NETWORK_NODES, HEATMAP_N), "top_pairs": TOP_N}
+        if name not in self._top:
+            self._top[name] = self.data.select(name, limit=max(limit, longest[name]))
+        elif self._top[name].height < limit:
+            self._top[name] = self.data.select(name, limit=limit)
+        return self._top[name].head(limit)
 
     # -- sections ---------------------------------------------------------------------------
     def load_pairs(self, pairs: list[Pair]) -> None:
@@ -371,9 +392,10 @@ class Sections:
 
     def network(self) -> Section:
         d = self.data
-        nodes_top = d.select("top_entities", limit=NETWORK_NODES)
+        nodes_top = self.top("top_entities", NETWORK_NODES)
         ids = nodes_top["entity_id"].to_list()
         edges = d.select("pair_periods", ids=ids, min_n=self.min_n, periods=NETWORK_PERIODS)
+        self._network_ties = (ids, edges)
         if edges.is_empty():
             return Section("Network", "No two entities are named together often enough yet.")
         edges = _label_periods(edges, d.bucket)
@@ -409,10 +431,15 @@ class Sections:
 
     def heatmap(self) -> Section:
         d = self.data
-        top = d.select("top_entities", limit=HEATMAP_N)
-        cells = d.select(
-            "pair_periods", ids=top["entity_id"].to_list(), min_n=self.min_n, periods=0
-        )
+        top = self.top("top_entities", HEATMAP_N)
+        ids = top["entity_id"].to_list()
+        if self._network_ties and set(ids) <= set(self._network_ties[0]):
+            # the network's query already holds every all-time tie among these entities
+            cells = self._network_ties[1].filter(
+                pl.col("entity_a").is_in(ids) & pl.col("entity_b").is_in(ids)
+            )
+        else:
+            cells = d.select("pair_periods", ids=ids, min_n=self.min_n, periods=0)
         cells = cells.filter(pl.col("bucket") == "all")
         if cells.is_empty():
             return Section("Heatmap", "No two entities are named together often enough yet.")
