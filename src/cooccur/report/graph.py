@@ -12,8 +12,6 @@ import altair as alt
 import networkx as nx
 import numpy as np
 import polars as pl
-from scipy.cluster.hierarchy import leaves_list, linkage
-from scipy.spatial.distance import squareform
 
 ALL_TIME = "all time"
 
@@ -138,6 +136,10 @@ def edge_weights(edges: pl.DataFrame, measure: str) -> pl.DataFrame:
 def cluster_order(names: list[str], cells: pl.DataFrame) -> list[str]:
     """Names ordered so that strongly tied entities sit side by side (average-linkage
     clustering on 1 − rank-normalised measure, leaves in optimal order)."""
+    # imported here: scipy.cluster costs ≈ 1 s at start-up, on every `cooccur` command
+    from scipy.cluster.hierarchy import leaves_list, linkage
+    from scipy.spatial.distance import squareform
+
     if len(names) < 3:
         return names
     index = {name: i for i, name in enumerate(names)}
