@@ -1,13 +1,9 @@
-"""Prefect servers started by cooccur when no PREFECT_API_URL is set.
+"""A local `prefect server start` for `cooccur serve` when no PREFECT_API_URL is set.
 
-`local_server`: a `prefect server start` for `cooccur serve`. Ephemeral Prefect (no server)
-cannot schedule, so serving needs a real server. This one listens on 127.0.0.1 only, keeps
-its state in the given PREFECT_HOME, and is stopped (with every process it started) when
-the block exits. It does not import Prefect: the caller sets PREFECT_API_URL from the
-yielded address before importing it.
-
-`early_temporary_server`: Prefect's own temporary server of a `cooccur run`, started
-while the flows are still being imported.
+Ephemeral Prefect (no server) cannot schedule, so serving needs a real server. This one
+listens on 127.0.0.1 only, keeps its state in the given PREFECT_HOME, and is stopped
+(with every process it started) when the block exits. Nothing here imports Prefect: the
+caller sets PREFECT_API_URL from the yielded address before importing it.
 """
 
 from __future__ import annotations
@@ -17,10 +13,9 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -100,27 +95,3 @@ def stop(process: subprocess.Popen[bytes], *, grace: float = 15) -> None:
     # children of the group may outlive the leader for a moment
     with suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
-
-
-def early_temporary_server() -> Callable[[], None]:
-    """Start the temporary server Prefect would start at the first flow run, now, in a thread;
-    returns a function that waits for it (call it before the first flow run).
-
-    The server process takes 8–20 s to answer (imports, then its database), and importing
-    the flows and the libraries they use takes seconds more in this process: done together
-    rather than one after the other, a `cooccur run` starts that much sooner. Nothing starts
-    when PREFECT_API_URL names a server. Any failure is left for the flow run to meet and
-    report, as it would without this.
-    """
-
-    def start() -> None:
-        from prefect.server.api.server import SubprocessASGIServer
-        from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
-
-        if not PREFECT_API_URL.value() and PREFECT_SERVER_EPHEMERAL_ENABLED.value():
-            with suppress(Exception):  # Prefect retries, and reports, at the first flow run
-                SubprocessASGIServer().start()  # the instance Prefect's client will use
-
-    thread = threading.Thread(target=start, name="prefect-server-start", daemon=True)
-    thread.start()
-    return thread.join

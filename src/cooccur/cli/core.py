@@ -99,12 +99,8 @@ def run(
     with writer_lock(db, wait=wait):  # busy? say so now, before Prefect starts
         pass
     configure_prefect(db)
-    from flows.server import early_temporary_server
-
-    server_ready = early_temporary_server()
     from flows.pipeline import pipeline, without_heartbeats
 
-    server_ready()
     try:
         with without_heartbeats():
             result = pipeline(
