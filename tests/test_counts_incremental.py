@@ -95,17 +95,24 @@ def test_adding_articles_recomputes_touched_buckets_only_and_equals_full(
         assert incremental[table] == full[table], table
 
 
+def _untag_busiest(store: Store) -> str:
+    """Remove the tags of the article with the most mentions (as a re-tag that found nothing
+    in it would); returns its id."""
+    victim = store.scalar(
+        "select article_id from mentions group by 1 order by count(*) desc, 1 limit 1"
+    )
+    for table in ("mentions", "sentences", "tagged_articles"):
+        store.execute(f"delete from {table} where article_id = ?", [victim])
+    return victim
+
+
 @pytest.mark.slow
 def test_articles_whose_tags_vanish_are_uncounted(tmp_path: Path, reuters_file: Path) -> None:
     records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[:400]]
     source = _write(tmp_path / "a.jsonl", records)
     with Store(tmp_path / "db.duckdb") as store:
         _add(store, source, CONFIG)
-        victim = store.scalar(
-            "select article_id from mentions group by 1 order by count(*) desc limit 1"
-        )
-        for table in ("mentions", "sentences", "tagged_articles"):
-            store.execute(f"delete from {table} where article_id = ?", [victim])
+        victim = _untag_busiest(store)
         summary = compute_tables(store, CONFIG)
         incremental = _snapshot(store)
         compute_tables(store, CONFIG, full=True)
@@ -203,11 +210,7 @@ def test_a_full_count_after_tags_vanish_equals_a_fresh_database(
     source = _write(tmp_path / "a.jsonl", records)
     with Store(tmp_path / "db.duckdb") as store:
         _add(store, source, ADDITIVE)
-        victim = store.scalar(
-            "select article_id from mentions group by 1 order by count(*) desc, 1 limit 1"
-        )
-        for table in ("mentions", "sentences", "tagged_articles"):
-            store.execute(f"delete from {table} where article_id = ?", [victim])
+        victim = _untag_busiest(store)
         summary = compute_tables(store, ADDITIVE, full=True)
         recounted = _snapshot(store)
         counted = store.query("select * from counted_articles order by all").rows()

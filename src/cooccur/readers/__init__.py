@@ -177,8 +177,9 @@ def is_url(value: str) -> bool:
 
 
 def read_url(url: str, *, timeout: float, limit: int | None = None) -> tuple[bytes, str]:
-    """The body of `url` (at most `limit` bytes) and its content type: the one place that
-    reads from the network (feeds and pages here, article files in `cooccur.fetch`)."""
+    """The body of `url` (at most `limit` bytes) and its content type: how article URLs are
+    read (feeds and pages here, article files in `cooccur.fetch`; GDELT's files have their
+    own client in `cooccur.gdelt_fetch`)."""
     request = urllib.request.Request(url, headers={"User-Agent": "cooccur"})
     with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
         data = response.read() if limit is None else response.read(limit)
