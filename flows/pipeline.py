@@ -31,7 +31,7 @@ from cooccur.counts import AnalyticsConfig, compute_tables
 from cooccur.ingest import ingest_paths
 from cooccur.report.build import build_report
 from cooccur.store import DatabaseBusy, Store, writer_lock
-from cooccur.tag import BATCH_ARTICLES, TagSummary, default_workers
+from cooccur.tag import BATCH_ARTICLES, TagOptions, TagSummary, default_workers
 from flows.runners import RUNNERS, make_task_runner
 from flows.summary import publish_summary
 
@@ -106,20 +106,29 @@ def plan_tag_batches(
     batch_size: int,
     gazetteer: list[str] | None = None,
     processes: int = 0,
+    tone: bool = True,
 ) -> tuple[shards.Plan, str | None]:
     """The plan, and the key of the `shards.TagWorkers` of up to `processes` processes
     started while it was made (None when there are fewer than 2 batches to tag)."""
     files = tuple(gazetteer or ())
+    options = TagOptions.from_env()
+    options.tone = options.tone and tone
     started: list[shards.TagWorkers] = []
 
     def start(articles: int) -> None:
         if processes > 1 and articles > batch_size:  # starting one costs more than it saves
-            started.append(shards.TagWorkers(min(processes, -(-articles // batch_size)), files))
+            count = min(processes, -(-articles // batch_size))
+            started.append(shards.TagWorkers(count, files, options))
 
     try:
         with Store(db) as store:
             plan = shards.plan(
-                store, Path(root), batch_size=batch_size, gazetteer_files=files, on_pending=start
+                store,
+                Path(root),
+                batch_size=batch_size,
+                gazetteer_files=files,
+                options=options,
+                on_pending=start,
             )
     except BaseException:
         for pool in started:
@@ -217,16 +226,18 @@ def tag_flow(
     refresh_cache: bool = False,
     gazetteer: list[str] | None = None,
     processes: int | None = None,
+    tone: bool = True,
 ) -> dict[str, int | bool]:
     """Tag pending articles in parallel batches on this flow's task runner, then merge.
 
     `gazetteer`: extra entity files (CSV/TOML) on top of the bundled ones. `processes`: on
     the thread runner, local processes that do the tagging, this one included (default: one
     per core up to `$COOCCUR_TAG_WORKERS` or 2, when there are at least 2 batches; 0: tag in
-    the threads).
+    the threads). `tone`: score sentence tone while tagging (unless `$COOCCUR_TONE` is 0).
     """
     root = shard_root(db, shard_dir)
-    plan, key = plan_tag_batches(db, str(root), batch_size, gazetteer, _local_processes(processes))
+    processes = _local_processes(processes)
+    plan, key = plan_tag_batches(db, str(root), batch_size, gazetteer, processes, tone)
     pool = shards.local_workers(key)
     count = pool.processes if pool else 0
     with ExitStack() as stack:
@@ -327,8 +338,9 @@ def pipeline(
         try:
             ingested = ingest_flow(sources, db)
             task_runner = make_task_runner(runner, address=address, workers=workers)
+            tone = (analytics or {}).get("tone") is not False  # no tone: none while tagging
             tagged = tag_flow.with_options(task_runner=task_runner)(
-                db, batch_size, shard_dir, refresh_cache, gazetteer
+                db, batch_size, shard_dir, refresh_cache, gazetteer, tone=tone
             )
             counted = cooccur_flow(db, **(analytics or {}))
             pages = report_flow(db, reports, pair)

@@ -2,7 +2,9 @@
 -- batch_mentions(article_id, entity_key, sentence_id, start_char, end_char, surface),
 -- batch_entities(key, name, kind, iso3): people and organisations found in the text,
 -- batch_article_entities(article_id, entity_key, n_mentions, salience, focus),
--- batch_themes, batch_datelines(article_id, place, entity_key, country_key).
+-- batch_themes, batch_datelines(article_id, place, entity_key, country_key),
+-- batch_tone(article_id, sentence_id, start_char, end_char, compound): sentence tone scored
+-- while tagging (empty when tagging leaves tone to the count stage).
 
 insert into entities (key, name, kind, iso3)
 select key, any_value(name), any_value(kind), any_value(iso3)
@@ -39,6 +41,13 @@ select d.article_id, d.place, e.entity_id, c.entity_id
 from batch_datelines as d
 left join entities as e on e.key = d.entity_key
 left join entities as c on c.key = d.country_key;
+
+-- an article tagged again replaces its scores (the count stage drops stale ones otherwise)
+delete from sentence_tone where article_id in (select article_id from batch_tone);
+
+insert into sentence_tone
+select article_id, sentence_id, start_char, end_char, round(compound, 4)::decimal(5, 4)
+from batch_tone;
 
 insert into tagged_articles
 select article_id from batch_articles;

@@ -1,5 +1,5 @@
 """`fill_sentence_tone`: VADER's scores stored once per sentence naming two entities, batch by
-batch, and only for new articles when asked."""
+batch, and only for new articles when asked; tagging stores the same scores as it goes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from cooccur.gazetteer import load_gazetteer
 from cooccur.store import Store
-from cooccur.tag import tag_pending
+from cooccur.tag import TagOptions, tag_pending
 from cooccur.tone import fill_sentence_tone
 
 SCORED = (
@@ -30,7 +30,8 @@ def tagged(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path, seed_di
     """The seed and the first 300 Reuters stories, ingested and tagged, no tone yet."""
     path = ingest_reuters_subset(tmp_path_factory.mktemp("tone"), reuters_file, seed_dir)
     with Store(path) as store:
-        tag_pending(store, load_gazetteer(), workers=1)
+        tag_pending(store, load_gazetteer(), workers=1, options=TagOptions(tone=False))
+        assert store.scalar("select count(*) from sentence_tone") == 0
     return path
 
 
@@ -66,3 +67,19 @@ def test_new_only_looks_at_articles_not_counted_yet(tagged: Path, tmp_path: Path
         )
         assert fill_sentence_tone(store, new_only=True) == 0  # all counted: nothing to look at
         assert fill_sentence_tone(store) > 300
+
+
+def test_tagging_scores_the_same_sentences_as_the_count_stage(tagged: Path, tmp_path: Path) -> None:
+    by_count = scored_after(tagged, tmp_path / "by_count.duckdb")
+    copy = tmp_path / "by_tag.duckdb"
+    shutil.copy(tagged, copy)
+    with Store(copy) as store:
+        store.run("reset_tags")  # tag again, tone on, in two batches
+        tag_pending(store, load_gazetteer(), workers=1, batch_size=150, options=TagOptions())
+        assert fill_sentence_tone(store) == 0  # nothing left for the count stage
+        by_tag = store.query(SCORED)
+        tag_pending(store, load_gazetteer(), workers=1)  # nothing new: nothing changes
+        store.run("reset_tags")  # a re-tag replaces the scores, never doubles them
+        tag_pending(store, load_gazetteer(), workers=1, options=TagOptions())
+        assert store.query(SCORED).equals(by_tag)
+    assert by_tag.equals(by_count)

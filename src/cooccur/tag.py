@@ -31,6 +31,7 @@ from cooccur.settings import DATA_DIR
 from cooccur.store import SCHEMA_VERSION, Store
 from cooccur.tagger import Tagger, tag_articles
 from cooccur.themes import ThemeTagger
+from cooccur.tone import TONE_SCHEMA, batch_tone
 
 BATCH_ARTICLES = 5_000
 
@@ -53,14 +54,19 @@ class TagOptions:
     name_rules: bool = True  # titles and company suffixes find people and organisations
     places_as_countries: bool = False
     themes: Sequence[Path | str] = field(default_factory=list)  # extra theme files
+    # score sentence tone while tagging (not part of the tagger's version: the count stage
+    # scores whatever is missing, so tags made with it on or off are the same tags)
+    tone: bool = True
 
     @classmethod
     def from_env(cls, **given: object) -> TagOptions:
-        """Options given, else `$COOCCUR_NER`, `$COOCCUR_PLACES_AS_COUNTRIES`, `$COOCCUR_THEMES`."""
+        """Options given, else `$COOCCUR_NER`, `$COOCCUR_PLACES_AS_COUNTRIES`, `$COOCCUR_THEMES`,
+        `$COOCCUR_TONE` (0 or false: no tone while tagging)."""
         options = cls(
             ner=os.environ.get("COOCCUR_NER") or None,
             places_as_countries=os.environ.get("COOCCUR_PLACES_AS_COUNTRIES", "").lower()
             in ("1", "true", "yes"),
+            tone=os.environ.get("COOCCUR_TONE", "").lower() not in ("0", "false", "no"),
         )
         for name, value in given.items():
             if value not in (None, False, [], ()):
@@ -248,6 +254,7 @@ def tag_batch_frames(batch: pl.DataFrame, context: TagContext) -> dict[str, pl.D
         places_as_countries=context.options.places_as_countries,
     )
     salience = article_entities(result.mentions, result.articles, context.gazetteer, context.model)
+    tone = batch_tone(batch, result.sentences, result.mentions) if context.options.tone else None
     datelines = result.articles.filter(pl.col("dateline_place").is_not_null()).select(
         pl.col("article_id"),
         pl.col("dateline_place").alias("place"),
@@ -262,6 +269,7 @@ def tag_batch_frames(batch: pl.DataFrame, context: TagContext) -> dict[str, pl.D
         "batch_article_entities": salience,
         "batch_themes": result.themes,
         "batch_datelines": datelines,
+        "batch_tone": pl.DataFrame(schema=TONE_SCHEMA) if tone is None else tone,
     }
 
 

@@ -5,6 +5,10 @@ package, so scoring needs no model download. Only sentences naming two or more e
 scored: those are the ones a pair's tone (`tone_mean` in `cooccurrence`) averages. The
 scores come from `cooccur.vader_fast`, which computes VADER's own number several times
 faster than the package.
+
+The tag stage scores each batch's sentences as it tags them (`batch_tone`: the texts are at
+hand and the tagging processes share the work); the count stage scores what is still
+missing (`fill_sentence_tone`: articles tagged with tone off, or before this existed).
 """
 
 from __future__ import annotations
@@ -30,6 +34,40 @@ def score_sentences(sentences: pl.DataFrame) -> pl.DataFrame:
     """Add `compound` (VADER, in [-1, 1]) to a frame with a `sentence` column."""
     scores = compound_scores(sentences["sentence"].to_list())
     return sentences.with_columns(pl.Series("compound", scores, dtype=pl.Float64))
+
+
+def batch_tone(
+    articles: pl.DataFrame, sentences: pl.DataFrame, mentions: pl.DataFrame
+) -> pl.DataFrame:
+    """Tone rows (`TONE_SCHEMA`) of a tagged batch: its sentences naming two or more
+    distinct entities, the same ones `sql/analytics/tone_pending.sql` picks from the tables.
+
+    `articles` has `article_id, title, text`; `sentences` and `mentions` are the tagger's
+    frames of those articles (sentence 0 is the title, spans count within it).
+    """
+    shared = (
+        mentions.group_by("article_id", "sentence_id")
+        .agg(pl.col("entity_key").n_unique().alias("entities"))
+        .filter(pl.col("entities") >= 2)
+    )
+    start, end = pl.col("start_char"), pl.col("end_char")
+    rows = (
+        sentences.join(shared, on=["article_id", "sentence_id"], how="semi")
+        .join(articles.select("article_id", "title", "text"), on="article_id")
+        .sort("article_id", "sentence_id")
+        .select(
+            "article_id",
+            "sentence_id",
+            "start_char",
+            "end_char",
+            pl.when(pl.col("sentence_id") == 0)
+            .then(pl.col("title"))
+            .otherwise(pl.col("text"))
+            .str.slice(start, end - start)
+            .alias("sentence"),
+        )
+    )
+    return score_sentences(rows).select(list(TONE_SCHEMA)).cast(TONE_SCHEMA)  # type: ignore[arg-type]
 
 
 def fill_sentence_tone(

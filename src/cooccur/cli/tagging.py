@@ -36,14 +36,23 @@ NoRulesOption = Annotated[
     bool,
     typer.Option("--no-name-rules", help="Do not find people/organisations by title and suffix."),
 ]
+NoToneOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-tone",
+        help="Do not score sentence tone while tagging (the count stage scores what is "
+        "missing, unless it runs with --no-tone too). Default: $COOCCUR_TONE, else on.",
+    ),
+]
 SHARED_REUTERS = Path("../shared/data/reuters21578")
 
 
-def _options(ner, places, themes, no_rules):  # type: ignore[no-untyped-def]
+def _options(ner, places, themes, no_rules, no_tone=False):  # type: ignore[no-untyped-def]
     from cooccur.tag import TagOptions
 
     options = TagOptions.from_env(ner=ner, places_as_countries=places, themes=themes or [])
     options.name_rules = not no_rules
+    options.tone = options.tone and not no_tone
     return options
 
 
@@ -55,10 +64,11 @@ def tag(
     places_as_countries: PlacesOption = False,
     themes: ThemesOption = None,
     no_name_rules: NoRulesOption = False,
+    no_tone: NoToneOption = False,
     wait: WaitOption = 0,
 ) -> None:
     """Tag the articles not yet tagged (all of them if the tagger changed): entities,
-    salience and focus, themes.
+    salience and focus, themes, and the tone of sentences naming two entities.
 
     Example: cooccur tag --gazetteer my-entities.csv --db data/cooccur.duckdb
     """
@@ -69,7 +79,7 @@ def tag(
 
     try:
         entities = load_gazetteer(gazetteer)
-        options = _options(ner, places_as_countries, themes, no_name_rules)
+        options = _options(ner, places_as_countries, themes, no_name_rules, no_tone)
         with writer_lock(db, wait=wait), Store(db) as store:
             summary = tag_pending(store, entities, options=options)
     except (GazetteerError, ThemeError) as error:
