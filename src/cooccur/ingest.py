@@ -26,7 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import polars as pl
 
-from cooccur.normalize import normalize_frame
+from cooccur.normalize import non_ascii, normalize_frame
 from cooccur.readers import (
     Article,
     ArticleBlock,
@@ -370,13 +370,17 @@ class _Run:
 
 
 def _repaired(texts: pl.Series) -> pl.Series:
-    """`repair` of each text, calling it only where a mojibake pair occurs."""
-    suspect = texts.str.contains(MOJIBAKE.pattern).fill_null(False)
+    """`repair` of each text, calling it only where a mojibake pair occurs (never in ASCII
+    text: a pair is two non-ASCII characters)."""
+    rows = non_ascii(texts).arg_true()
+    if rows.len() == 0:
+        return texts
+    candidates = texts.gather(rows)
+    suspect = candidates.str.contains(MOJIBAKE.pattern).fill_null(False)
     if not suspect.any():
         return texts
-    rows = suspect.arg_true()
-    fixed = [repair(t) for t in texts.gather(rows).to_list()]
-    return texts.scatter(rows, pl.Series(fixed, dtype=pl.String))
+    fixed = [repair(t) for t in candidates.filter(suspect).to_list()]
+    return texts.scatter(rows.filter(suspect), pl.Series(fixed, dtype=pl.String))
 
 
 def _canonical_urls(urls: pl.Series) -> pl.Series:
