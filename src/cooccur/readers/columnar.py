@@ -214,7 +214,9 @@ def _dates(series: pl.Series) -> pl.Series | None:
     latest = datetime.now(UTC).year + 1
     parsed = pl.Series([None] * series.len(), dtype=pl.Datetime("us"))
     todo = series.is_not_null()
-    for pattern, fmt in _ISO_FORMATS:
+    for pattern, fmt in _ISO_FORMATS:  # exclusive forms: stop when every date is parsed
+        if not todo.any():
+            break
         match = series.str.contains(pattern).fill_null(False)
         if match.any():
             value = series.str.to_datetime(fmt, strict=False, time_unit="us")
