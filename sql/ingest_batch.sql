@@ -1,16 +1,15 @@
 -- Writes one ingest batch: new articles (one row per identity and version), GDELT's
 -- entities and tone for them, the quarantined records and the inputs read.
 -- Inputs (frames registered by cooccur.ingest): batch_articles (text already
--- normalised), batch_entities, batch_tones, batch_rejected, batch_sources,
+-- normalised; content_hash = the first 32 hex digits of the SHA-256 of the text, or of the
+-- title when the text is empty), batch_entities, batch_tones, batch_rejected, batch_sources,
 -- batch_touched (inputs whose stat changed but not their bytes), batch_restarted (inputs
 -- read again: their earlier quarantine rows are replaced).
 
--- one row per batch record: content hash, and article_id from the identity + content.
+-- one row per batch record: article_id from the identity + content.
 -- The temp tables hold keys only; texts are read from batch_articles where inserted.
 create or replace temp table batch_keyed as
-select seq, canonical_url,
-       left(sha256(case when text <> '' then text else coalesce(title, '') end), 32)
-           as content_hash,
+select seq, canonical_url, content_hash,
        case when canonical_url is null then content_hash
             else left(sha256('url ' || canonical_url || ' ' || content_hash), 32)
        end as article_id

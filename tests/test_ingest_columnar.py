@@ -277,3 +277,55 @@ def test_ingest_caps_duckdb_memory_while_it_runs_and_restores_it(tmp_path: Path)
     assert seen and all(s == ("244.1 MiB", "61.0 MiB") for s in seen)
     assert after[1] == before[1]  # restored; the memory limit as DuckDB rounds it
     assert abs(_size_bytes(after[0]) - _size_bytes(before[0])) <= 0.01 * _size_bytes(before[0])
+
+
+PIECES = [b"a", b"bb", b"\n", b"\n\n", b"\xef\xbb\xbf", b"x" * 30, b" ", b"\r\n"]
+
+
+def runs(found: object) -> list[tuple]:
+    from cooccur.readers.jsonl import _Lines
+
+    return [
+        (r.data, r.cuts, r.first, r.offsets) if isinstance(r, _Lines) else r
+        for r in found  # type: ignore[attr-defined]
+    ]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    data=st.lists(st.sampled_from(PIECES), max_size=40).map(b"".join),
+    limit=st.sampled_from([1, 2, 5, 10, 31, 1000]),
+    chunk=st.sampled_from([1, 2, 3, 5, 64]),
+    block_lines=st.sampled_from([1, 3, 8192]),
+    block_bytes=st.sampled_from([1, 10, 1 << 20]),
+)
+def test_fuzz_files_read_in_chunks_cut_the_lines_as_readline(
+    data: bytes, limit: int, chunk: int, block_lines: int, block_bytes: int
+) -> None:
+    # the same blocks, lines, numbers, offsets, BOM and over-limit lines as line by line,
+    # whatever the chunk, block and record sizes
+    from cooccur.readers import jsonl
+
+    sizes = (jsonl.CHUNK_BYTES, jsonl.BLOCK_LINES, jsonl.BLOCK_BYTES)
+    jsonl.CHUNK_BYTES, jsonl.BLOCK_LINES, jsonl.BLOCK_BYTES = chunk, block_lines, block_bytes
+    try:
+        expected = runs(jsonl._line_runs(io.BytesIO(data), limit))
+        assert runs(jsonl._chunked_runs(io.BytesIO(data), limit)) == expected
+    finally:
+        jsonl.CHUNK_BYTES, jsonl.BLOCK_LINES, jsonl.BLOCK_BYTES = sizes
+
+
+def test_a_failed_read_keeps_the_whole_lines_before_it() -> None:
+    from cooccur.readers import jsonl
+
+    class Failing(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            if self.tell() >= 20:
+                raise OSError("disk gone")
+            return super().read(8)
+
+    found = jsonl._chunked_runs(Failing(b"line one\nline two\nline three\n"), 100)
+    first = next(found)
+    assert first.data == b"line one\nline two\n" and first.offsets == [0, 9]  # type: ignore[union-attr]
+    with pytest.raises(OSError, match="disk gone"):
+        next(found)

