@@ -96,6 +96,7 @@ class ReportData:
     measure: str
     theme: str | None
     notes: list[str] = field(default_factory=list)  # what was unavailable, for the pages
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # in `report_pairs` now
 
     @classmethod
     def open(
@@ -169,9 +170,13 @@ class ReportData:
     ) -> dict[tuple[int, int], pl.DataFrame]:
         """`select` for many pairs at once (the query reads them from `report_pairs`): each
         pair's rows, in the query's order, without the pair columns `a`, `b` (an empty frame
-        for a pair with none). One query for all the pair pages costs what one page's did."""
-        pair_list = {"pair_a": [a for a, _ in pairs], "pair_b": [b for _, b in pairs]}
-        self.store.execute(load_sql("report/pair_list"), pair_list)  # type: ignore[arg-type]
+        for a pair with none). One query for all the pair pages costs what one page's did;
+        the pairs' sentences are gathered once for all such queries (`pair_sentences`)."""
+        if pairs != self.pairs:
+            pair_list = {"pair_a": [a for a, _ in pairs], "pair_b": [b for _, b in pairs]}
+            self.store.execute(load_sql("report/pair_list"), pair_list)  # type: ignore[arg-type]
+            self.store.execute(load_sql("report/pair_sentences"))
+            self.pairs = list(pairs)
         frame = self.select(name, **params)
         parts = frame.partition_by("a", "b", as_dict=True, include_key=False, maintain_order=True)
         empty = frame.clear().drop("a", "b")
