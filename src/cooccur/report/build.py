@@ -34,6 +34,15 @@ def resolve_entity(store: Store, name: str) -> tuple[int, str]:
     return entity_id, canonical
 
 
+def read_summary(store: Store) -> dict[str, object]:
+    """The report header's figures (after `ReportData.open`): pairs are counted from the
+    all-time bucket, else (none stored) over every bucket."""
+    summary = store.select("report/summary").row(0, named=True)
+    if not summary["pairs"]:
+        summary["pairs"] = store.select("report/pairs").item()
+    return summary
+
+
 def choose_pair(
     data: ReportData, names: tuple[str, str] | None, top: pl.DataFrame | None = None
 ) -> Pair | None:
@@ -91,7 +100,7 @@ def _build_report(
     for note in data.notes:
         if warn:
             warn(note)
-    summary = store.select("report/summary").row(0, named=True)
+    summary = read_summary(store)
     site = Sections(data, summary, out_dir)
     chosen = choose_pair(data, pair, None if pair else site.top("top_pairs", TOP_N))
     picked = [resolve_entity(store, name) for name in entities]
