@@ -15,9 +15,10 @@ import polars as pl
 from altair.utils import schemapi
 
 from cooccur.report import charts
-from cooccur.report.data import ReportData, ReportInputError
+from cooccur.report.data import ReportData, ReportInputError, fetch
 from cooccur.report.html import Section, export_images, frames_converted_once, summary_table
 from cooccur.report.sections import DESCRIPTIONS, PAGES, TOP_N, Pair, Sections
+from cooccur.settings import load_sql
 from cooccur.store import Store
 
 __all__ = ["PAGES", "Pair", "UnknownEntity", "build_report", "resolve_entity"]
@@ -41,9 +42,9 @@ def resolve_entity(store: Store, name: str) -> tuple[int, str]:
 def read_summary(store: Store) -> dict[str, object]:
     """The report header's figures (after `ReportData.open`): pairs are counted from the
     all-time bucket, else (none stored) over every bucket."""
-    summary = store.select("report/summary").row(0, named=True)
+    summary = fetch(store, load_sql("report/summary")).row(0, named=True)
     if not summary["pairs"]:
-        summary["pairs"] = store.select("report/pairs").item()
+        summary["pairs"] = fetch(store, load_sql("report/pairs")).item()
     return summary
 
 
