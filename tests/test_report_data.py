@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 from test_report import make_db
 
+from cooccur.report.build import read_summary
 from cooccur.report.data import ReportData, ReportInputError, choose_bucket
 from cooccur.report.sections import Pair, Sections
 from cooccur.store import Store
@@ -262,6 +263,26 @@ def test_heatmap_ties_cut_from_the_network_query_equal_their_own_query(small_db:
     assert spec == asked.chart.to_dict()
     cells = next(iter(spec["datasets"].values()))
     assert len(cells) == 6  # three ties, both halves
+
+
+def test_summary_counts_pairs_with_or_without_the_all_time_bucket(
+    small_db: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "no_all.duckdb"
+    shutil.copy(small_db, db)
+    counts = []
+    for drop_all_time in (False, True):
+        with Store(db) as store:
+            if drop_all_time:
+                store.execute("delete from cooccurrence_counts where bucket = 'all'")
+            ReportData.open(store)
+            expected = store.scalar(
+                "select count(*) from (select distinct entity_a, entity_b from cooccurrence "
+                "where context = 'document')"
+            )
+            counts.append((read_summary(store)["pairs"], expected))
+    # Italy-Turkey, Italy-Greece, Turkey-Greece (a3)
+    assert counts == [(3, 3), (3, 3)]
 
 
 def test_top_lists_are_cut_from_one_query(small_db: Path) -> None:

@@ -3,7 +3,11 @@ sections themselves are in `sections.py`)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
+import importlib
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,9 +15,10 @@ import polars as pl
 from altair.utils import schemapi
 
 from cooccur.report import charts
-from cooccur.report.data import ReportData, ReportInputError
+from cooccur.report.data import ReportData, ReportInputError, fetch
 from cooccur.report.html import Section, export_images, frames_converted_once, summary_table
 from cooccur.report.sections import DESCRIPTIONS, PAGES, TOP_N, Pair, Sections
+from cooccur.settings import load_sql
 from cooccur.store import Store
 
 __all__ = ["PAGES", "Pair", "UnknownEntity", "build_report", "resolve_entity"]
@@ -32,6 +37,15 @@ def resolve_entity(store: Store, name: str) -> tuple[int, str]:
         )
     entity_id, canonical, _kind = found.row(0)
     return entity_id, canonical
+
+
+def read_summary(store: Store) -> dict[str, object]:
+    """The report header's figures (after `ReportData.open`): pairs are counted from the
+    all-time bucket, else (none stored) over every bucket."""
+    summary = fetch(store, load_sql("report/summary")).row(0, named=True)
+    if not summary["pairs"]:
+        summary["pairs"] = fetch(store, load_sql("report/pairs")).item()
+    return summary
 
 
 def choose_pair(
@@ -71,8 +85,24 @@ def build_report(
     every chart against the Vega-Lite JSON schema, as Altair does by default: the tests do;
     a run does not, as it costs more than the rest of the report.
     """
+    _import_in_background("scipy.cluster.hierarchy")
     with schemapi.debug_mode(validate_specs), frames_converted_once():
         return _build_report(store, out_dir, pair, entities, theme, bucket, measure, png, svg, warn)
+
+
+def _import_in_background(module: str) -> None:
+    """Import `module` in a thread while the first queries run: DuckDB releases the GIL, so
+    the import (SciPy's clustering, for the heatmap: ≈ 0.5 s CPU) costs no wall time when a
+    core is free. A failed import fails again, with its error, where the module is used.
+    Not a daemon: an exit waits for the import to end rather than stop it half done."""
+    if module in sys.modules:
+        return
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+    threading.Thread(target=load, name=f"import {module}").start()
 
 
 def _build_report(
@@ -91,7 +121,7 @@ def _build_report(
     for note in data.notes:
         if warn:
             warn(note)
-    summary = store.select("report/summary").row(0, named=True)
+    summary = read_summary(store)
     site = Sections(data, summary, out_dir)
     chosen = choose_pair(data, pair, None if pair else site.top("top_pairs", TOP_N))
     picked = [resolve_entity(store, name) for name in entities]

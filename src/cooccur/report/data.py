@@ -11,6 +11,7 @@ parameters; the measure column is chosen with `columns(lambda c: c = $measure)`.
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,6 +50,18 @@ MEASURE_HELP = {
 }
 # Buckets with at least this many points make a readable timeline (auto bucket choice).
 MIN_TIMELINE_POINTS = 6
+
+
+def fetch(store: Store, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+    """The rows of one query as a frame, planned once: `Store.query` (`con.sql(…).pl()`) binds
+    the statement, then plans it again to run it (≈ a third of a small report query's time).
+    DuckDB warns that Arrow from `execute` copies the rows: the report's results are small."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
+        table = store.con.execute(sql, params or {}).to_arrow_table()
+    frame = pl.from_arrow(table)
+    assert isinstance(frame, pl.DataFrame)
+    return frame
 
 
 class ReportInputError(ValueError):
@@ -96,6 +109,7 @@ class ReportData:
     measure: str
     theme: str | None
     notes: list[str] = field(default_factory=list)  # what was unavailable, for the pages
+    pairs: list[tuple[int, int]] = field(default_factory=list)  # in `report_pairs` now
 
     @classmethod
     def open(
@@ -107,7 +121,7 @@ class ReportData:
         theme: str | None = None,
     ) -> ReportData:
         """Detect capabilities, set up the report's views, resolve bucket/measure/theme."""
-        found = store.select("report/capabilities")
+        found = fetch(store, load_sql("report/capabilities"))
         caps = Capabilities({row[0]: list(row[1]) for row in found.iter_rows()})
         if "cooccurrence" not in caps.columns:
             raise FileNotFoundError(
@@ -130,7 +144,7 @@ class ReportData:
             )
             measure = "npmi"
 
-        available = dict(store.select("report/buckets").iter_rows())
+        available = dict(fetch(store, load_sql("report/buckets")).iter_rows())
         if bucket is not None and bucket not in BUCKETS:
             raise ReportInputError(
                 f"unknown bucket {bucket!r}; choose one of: {', '.join(BUCKETS)}"
@@ -162,16 +176,20 @@ class ReportData:
         sql = load_sql(f"report/{name}")
         values = {"theme": self.theme, **self.params(**params)}
         named = set(re.findall(r"\$(\w+)", sql))
-        return self.store.query(sql, {k: v for k, v in values.items() if k in named})
+        return fetch(self.store, sql, {k: v for k, v in values.items() if k in named})
 
     def select_pairs(
         self, name: str, pairs: list[tuple[int, int]], **params: Any
     ) -> dict[tuple[int, int], pl.DataFrame]:
         """`select` for many pairs at once (the query reads them from `report_pairs`): each
         pair's rows, in the query's order, without the pair columns `a`, `b` (an empty frame
-        for a pair with none). One query for all the pair pages costs what one page's did."""
-        pair_list = {"pair_a": [a for a, _ in pairs], "pair_b": [b for _, b in pairs]}
-        self.store.execute(load_sql("report/pair_list"), pair_list)  # type: ignore[arg-type]
+        for a pair with none). One query for all the pair pages costs what one page's did;
+        the pairs' sentences are gathered once for all such queries (`pair_sentences`)."""
+        if pairs != self.pairs:
+            pair_list = {"pair_a": [a for a, _ in pairs], "pair_b": [b for _, b in pairs]}
+            self.store.execute(load_sql("report/pair_list"), pair_list)  # type: ignore[arg-type]
+            self.store.execute(load_sql("report/pair_sentences"))
+            self.pairs = list(pairs)
         frame = self.select(name, **params)
         parts = frame.partition_by("a", "b", as_dict=True, include_key=False, maintain_order=True)
         empty = frame.clear().drop("a", "b")
