@@ -60,7 +60,22 @@ def find_dateline(text: str, gazetteer: Gazetteer) -> Dateline | None:
     dash = _DASH.search(text, 0, 120)
     if dash is None:
         return None
-    head = text[: dash.start()]
+    # a wire repeats its datelines (`NEW YORK, March 3 -`): read each one once
+    memo = gazetteer.__dict__.setdefault("_dateline_memo", {})
+    written = text[: dash.end()]
+    if written not in memo:
+        if len(memo) >= _DATELINE_MEMO:
+            memo.clear()
+        memo[written] = _read_dateline(written, dash.start(), gazetteer)
+    return memo[written]
+
+
+_DATELINE_MEMO = 100_000  # distinct datelines remembered (each a short string)
+
+
+def _read_dateline(written: str, head_end: int, gazetteer: Gazetteer) -> Dateline | None:
+    """The dateline `written` (up to and including its dash), resolved; None if it is not one."""
+    head = written[:head_end]
     offset = len(head) - len(head.lstrip("*#>-_. "))
     head = _AGENCY_TAIL.sub("", head[offset:])
     date = _DATE_TAIL.search(head)
@@ -78,7 +93,7 @@ def find_dateline(text: str, gazetteer: Gazetteer) -> Dateline | None:
     entity_key = next((k for k in reversed(resolved) if k), None)
     country = gazetteer.country_of(entity_key) if entity_key else None
     return Dateline(
-        end=dash.end(),
+        end=len(written),
         place=head.strip(),
         entity_key=entity_key,
         country_key=f"country:{country}" if country else None,
