@@ -60,7 +60,22 @@ def find_dateline(text: str, gazetteer: Gazetteer) -> Dateline | None:
     dash = _DASH.search(text, 0, 120)
     if dash is None:
         return None
-    head = text[: dash.start()]
+    # a wire repeats its datelines (`NEW YORK, March 3 -`): read each one once
+    memo = gazetteer.__dict__.setdefault("_dateline_memo", {})
+    written = text[: dash.end()]
+    if written not in memo:
+        if len(memo) >= _DATELINE_MEMO:
+            memo.clear()
+        memo[written] = _read_dateline(written, dash.start(), gazetteer)
+    return memo[written]
+
+
+_DATELINE_MEMO = 100_000  # distinct datelines remembered (each a short string)
+
+
+def _read_dateline(written: str, head_end: int, gazetteer: Gazetteer) -> Dateline | None:
+    """The dateline `written` (up to and including its dash), resolved; None if it is not one."""
+    head = written[:head_end]
     offset = len(head) - len(head.lstrip("*#>-_. "))
     head = _AGENCY_TAIL.sub("", head[offset:])
     date = _DATE_TAIL.search(head)
@@ -78,7 +93,7 @@ def find_dateline(text: str, gazetteer: Gazetteer) -> Dateline | None:
     entity_key = next((k for k in reversed(resolved) if k), None)
     country = gazetteer.country_of(entity_key) if entity_key else None
     return Dateline(
-        end=dash.end(),
+        end=len(written),
         place=head.strip(),
         entity_key=entity_key,
         country_key=f"country:{country}" if country else None,
@@ -347,7 +362,6 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("text_chars").first(),
         pl.col("n_sentences").first(),
         pl.col("sentence_id").filter(body).n_unique().alias("n_sentences_named"),
-        pl.col("sentence_id").filter(body).unique().alias("_sids"),
         pl.col("dateline_country").first(),
         (pl.col("sentence_id") == 0).any().alias("in_title"),
         pl.col("is_dateline").any().alias("in_dateline"),
@@ -365,13 +379,6 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
         pl.col("via_place").mean().alias("place_share"),
     )
     group = ["article_id", "kind"]
-    density = (
-        per_entity.select("article_id", "kind", "_sids")
-        .explode("_sids")
-        .group_by("article_id", "kind")
-        .agg(pl.col("_sids").drop_nulls().n_unique().alias("_named"))
-    )
-    per_entity = per_entity.join(density, on=["article_id", "kind"], how="left")
     per_entity = per_entity.join(_sentence_shape(evidence_rows, body), on=group, how="left")
     per_entity = per_entity.join(
         _enumerations(evidence_rows, body, per_entity), on=["article_id", "entity_key"], how="left"
@@ -382,8 +389,7 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
     )
     n_sent = pl.col("n_sentences").clip(lower_bound=1).cast(pl.Float64)
     return (
-        per_entity.drop("_sids")
-        .with_columns(
+        per_entity.with_columns(
             (pl.col("n_sentences_named") / n_sent).fill_null(0.0).alias("coverage"),
             (pl.col("_named") / n_sent).fill_null(0.0).alias("density"),
             pl.col("list_share").mean().over(group).fill_null(0.0).alias("article_list_share"),
@@ -418,7 +424,7 @@ def features(evidence_rows: pl.DataFrame) -> pl.DataFrame:
             pl.col("_max_per_sentence").cast(pl.Float64).log1p().alias("art_max_per_sentence"),
         )
         .pipe(_article_shape)
-        .drop("_multi", "_multi3", "_max_per_sentence")
+        .drop("_named", "_multi", "_multi3", "_max_per_sentence")
     )
 
 
@@ -443,7 +449,7 @@ def _article_shape(rows: pl.DataFrame) -> pl.DataFrame:
 
 
 def _sentence_shape(evidence_rows: pl.DataFrame, body: pl.Expr) -> pl.DataFrame:
-    """Per (article, kind): sentences naming two or more, three or more candidates, and
+    """Per (article, kind): sentences naming a candidate, two or more, three or more, and
     the most candidates one sentence names (a round-up names several per sentence)."""
     per_sentence = (
         evidence_rows.filter(body)
@@ -451,6 +457,7 @@ def _sentence_shape(evidence_rows: pl.DataFrame, body: pl.Expr) -> pl.DataFrame:
         .agg(pl.col("entity_key").n_unique().alias("k"))
     )
     return per_sentence.group_by("article_id", "kind").agg(
+        pl.len().alias("_named"),
         (pl.col("k") >= 2).sum().alias("_multi"),
         (pl.col("k") >= 3).sum().alias("_multi3"),
         pl.col("k").max().alias("_max_per_sentence"),
