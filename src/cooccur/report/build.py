@@ -3,11 +3,7 @@ sections themselves are in `sections.py`)."""
 
 from __future__ import annotations
 
-import contextlib
 import html
-import importlib
-import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,24 +81,8 @@ def build_report(
     every chart against the Vega-Lite JSON schema, as Altair does by default: the tests do;
     a run does not, as it costs more than the rest of the report.
     """
-    _import_in_background("scipy.cluster.hierarchy")
     with schemapi.debug_mode(validate_specs), frames_converted_once():
         return _build_report(store, out_dir, pair, entities, theme, bucket, measure, png, svg, warn)
-
-
-def _import_in_background(module: str) -> None:
-    """Import `module` in a thread while the first queries run: DuckDB releases the GIL, so
-    the import (SciPy's clustering, for the heatmap: ≈ 0.5 s CPU) costs no wall time when a
-    core is free. A failed import fails again, with its error, where the module is used.
-    Not a daemon: an exit waits for the import to end rather than stop it half done."""
-    if module in sys.modules:
-        return
-
-    def load() -> None:
-        with contextlib.suppress(Exception):
-            importlib.import_module(module)
-
-    threading.Thread(target=load, name=f"import {module}").start()
 
 
 def _build_report(
