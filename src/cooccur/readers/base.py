@@ -5,8 +5,8 @@ yields `Article`s and `Reject`s in input order, so one bad record quarantines on
 and the caller can write batches while a large file is still being read. Readers never
 hold more than one record (at most `max_record_bytes`) in memory, except the formats
 that are one document by nature (text, HTML, feeds, a single JSON object) and JSON Lines,
-which holds a block of lines (at most 8 MiB, plus one record and a 4 MiB read-ahead) to
-parse them column-wise and yields an `ArticleBlock` for the ones that need no reject.
+which holds a block of lines (at most 8 MiB, plus one record) to parse them column-wise
+and yields an `ArticleBlock` for the ones that need no reject.
 """
 
 from __future__ import annotations

@@ -46,18 +46,18 @@ _ISO_FORMATS = (  # the ISO forms parsed column-wise; datetime.fromisoformat agr
 
 
 def columnar_block(
-    data: bytes, first: int, offsets: list[int], end: int, mapping: Mapping[str, str]
+    block: list[tuple[int, int, bytes]], mapping: Mapping[str, str]
 ) -> ArticleBlock | None:
-    """The articles of consecutive lines (`data`, their bytes joined; `first`, the number of
-    the first; `offsets`, where each starts in the input; `end`, where the last ends), or
+    """The articles of `block` ((line number, byte offset, raw line) in input order), or
     None if any line needs the line-by-line reader."""
+    data = b"".join(raw for _, _, raw in block)
     if not _clean_bytes(data):
         return None
     try:
         frame = pl.read_ndjson(io.BytesIO(data), infer_schema_length=None)
     except (pl.exceptions.PolarsError, pl.exceptions.PanicException, ValueError, OverflowError):
         return None
-    if frame.height != len(offsets):  # a blank line, or a line Polars split or merged
+    if frame.height != len(block):  # a blank line, or a line Polars split or merged
         return None
     columns = _columns(frame.columns, mapping)
     if columns is None:
@@ -72,7 +72,9 @@ def columnar_block(
             return None
         values[target] = series
     date = _dates(values.pop("date"))
-    return _block(values, date, list(range(first, first + len(offsets))), offsets, end)
+    numbers, offsets = zip(*((n, o) for n, o, _ in block), strict=True)
+    last = block[-1]
+    return _block(values, date, list(numbers), list(offsets), last[1] + len(last[2]))
 
 
 def arrow_block(

@@ -15,8 +15,6 @@ import codecs
 import io
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from itertools import accumulate
 from typing import Any
 
 from cooccur.readers.base import (
@@ -34,7 +32,6 @@ from cooccur.readers.encoding import decode_document, decode_line, sniff_input, 
 from cooccur.readers.records import ObjectMapper
 
 _DECODER = json.JSONDecoder()
-CHUNK_BYTES = 4 * MIB  # read at a time from a JSON Lines file
 _WRAPPERS = ("articles", "items", "data", "results", "entries", "records", "documents")
 
 
@@ -76,70 +73,23 @@ def _read_blocks(
 
     Lines are split exactly as `text_lines` splits them (the same limit, the same BOM
     handling); a block that `columnar_block` declines is read line by line as before.
-    A file is read in large chunks (`_chunked_runs`); an archive member line by line, so
-    that every line before damage in it still counts.
     """
-    limit = options.max_record_bytes
-    plain = isinstance(stream, io.BytesIO) or (
-        isinstance(stream, io.BufferedReader) and isinstance(stream.raw, io.FileIO)
-    )
-    for run in _chunked_runs(stream, limit) if plain else _line_runs(stream, limit):
-        if isinstance(run, _Lines):
-            yield from _run_items(run, codec, mapper, options)
-        else:
-            yield _too_large(*run, options)
-
-
-@dataclass(slots=True)
-class _Lines:
-    """Consecutive whole lines: their bytes joined (a leading BOM dropped), where each
-    starts in `data` (`cuts`, plus len(data) last), the first's number, and where each
-    starts in the input (`offsets`)."""
-
-    data: bytes
-    cuts: list[int]
-    first: int
-    offsets: list[int]
-
-    def block(self) -> list[tuple[int, int, bytes]]:
-        data, cuts, offsets = self.data, self.cuts, self.offsets
-        return [
-            (self.first + i, offsets[i], data[cuts[i] : cuts[i + 1]]) for i in range(len(offsets))
-        ]
-
-
-def _run_items(
-    run: _Lines, codec: str, mapper: ObjectMapper, options: ReadOptions
-) -> Iterator[Item]:
-    end = run.offsets[-1] + len(run.data) - run.cuts[-2]
-    fast = columnar_block(run.data, run.first, run.offsets, end, options.mapping)
-    if fast is not None:
-        yield fast
-        return
-    yield from _block_items(run.block(), codec, mapper, options, tried=True)
-
-
-def _line_runs(stream: io.BufferedIOBase, limit: int) -> Iterator[_Lines | tuple[int, int]]:
-    """Blocks of lines read one by one (`iter_byte_lines`): BLOCK_LINES lines, or lines
-    until BLOCK_BYTES; a line over `limit` as its (number, offset), between blocks."""
     block: list[tuple[int, int, bytes]] = []
     size = 0
     first = True
-    lines = iter_byte_lines(stream, limit)
+    lines = iter_byte_lines(stream, options.max_record_bytes)
     while True:
         try:
             number, offset, raw = next(lines)
         except StopIteration:
             break
         except Exception:  # a damaged stream: the lines before the damage still count
-            if block:
-                yield _joined(block)
+            yield from _block_items(block, codec, mapper, options)
             raise
         if raw is None:
-            if block:
-                yield _joined(block)
+            yield from _block_items(block, codec, mapper, options)
             block, size = [], 0
-            yield number, offset
+            yield _too_large(number, offset, options)
             continue
         if first:
             raw = raw.removeprefix(codecs.BOM_UTF8)
@@ -147,120 +97,20 @@ def _line_runs(stream: io.BufferedIOBase, limit: int) -> Iterator[_Lines | tuple
         block.append((number, offset, raw))
         size += len(raw)
         if len(block) >= BLOCK_LINES or size >= BLOCK_BYTES:
-            yield _joined(block)
+            yield from _block_items(block, codec, mapper, options)
             block, size = [], 0
-    if block:
-        yield _joined(block)
-
-
-def _joined(block: list[tuple[int, int, bytes]]) -> _Lines:
-    cuts = [0, *accumulate(len(raw) for _, _, raw in block)]
-    return _Lines(b"".join(raw for _, _, raw in block), cuts, block[0][0], [o for _, o, _ in block])
-
-
-def _chunked_runs(stream: io.BufferedIOBase, limit: int) -> Iterator[_Lines | tuple[int, int]]:
-    """`_line_runs` from reads of CHUNK_BYTES: the same blocks, lines, numbers and offsets,
-    without a Python call per line to read it (lines are cut with `bytes.find`).
-
-    A line is over `limit` when more than `limit` bytes come before its newline (what
-    `iter_byte_lines` finds with `readline(limit + 1)`); it is skipped chunk by chunk. If a
-    read fails, the whole lines before the failure come out first, then the error.
-    """
-    buf = b""  # the input from offset `base` on
-    base = start = pos = 0  # in buf: the block being cut starts at `start`, the next line at `pos`
-    number = 0  # of the last line cut
-    eof = False
-    failure: Exception | None = None
-    bom = True  # the first line cut drops a leading BOM, as `text_lines` does
-
-    def more() -> bool:
-        """A chunk onto buf, dropping what is before `start` (already handed out)."""
-        nonlocal buf, base, start, pos, eof, failure
-        if eof:
-            return False
-        try:
-            chunk = stream.read(CHUNK_BYTES)
-        except Exception as error:
-            failure, eof = error, True
-            return False
-        if not chunk:
-            eof = True
-            return False
-        buf = buf[start:] + chunk
-        base, pos, start = base + start, pos - start, 0
-        return True
-
-    while True:
-        start = pos
-        skip = 0  # bytes of a BOM dropped before the block's first line
-        cuts: list[int] = []
-        offsets: list[int] = []
-        size = 0
-        ended = too_large = False
-        while len(offsets) < BLOCK_LINES and size < BLOCK_BYTES:
-            newline = buf.find(b"\n", pos, pos + limit + 1)
-            while newline < 0 and len(buf) - pos <= limit and more():
-                newline = buf.find(b"\n", pos, pos + limit + 1)
-            if newline >= 0:
-                end = newline + 1
-            elif len(buf) - pos > limit:
-                too_large = True
-                break
-            elif failure is None and pos < len(buf):
-                end = len(buf)  # the last line, without a newline
-            else:  # the end (a partial line before a failed read does not count)
-                ended = True
-                break
-            number += 1
-            cuts.append(pos - start)
-            offsets.append(base + pos)
-            if bom:
-                bom = False
-                if buf.startswith(codecs.BOM_UTF8, pos):
-                    skip = len(codecs.BOM_UTF8)
-                    size -= skip
-            size += end - pos
-            pos = end
-        if offsets:
-            data = buf[start + skip : pos]
-            cuts = [0, *(cut - skip for cut in cuts[1:]), len(data)]
-            yield _Lines(data, cuts, number - len(offsets) + 1, offsets)
-        if too_large:
-            number += 1
-            at = base + pos
-            start = pos
-            while (newline := buf.find(b"\n", pos)) < 0:
-                start = pos = len(buf)  # what is read of the line is dropped
-                if not more():
-                    break
-            pos = newline + 1 if newline >= 0 else len(buf)
-            if failure is None:
-                yield number, at
-        elif ended:
-            break
-    if failure is not None:
-        raise failure
+    yield from _block_items(block, codec, mapper, options)
 
 
 def _block_items(
-    block: list[tuple[int, int, bytes]],
-    codec: str,
-    mapper: ObjectMapper,
-    options: ReadOptions,
-    *,
-    tried: bool = False,
+    block: list[tuple[int, int, bytes]], codec: str, mapper: ObjectMapper, options: ReadOptions
 ) -> Iterator[Item]:
-    """Articles and rejects of a block: column-wise if `columnar_block` takes it (not
-    `tried` yet), else of each half, down to MIN_BLOCK_LINES lines read one by one."""
     if not block:
         return
-    if not tried:
-        run = _joined(block)
-        _, offset, last = block[-1]
-        fast = columnar_block(run.data, run.first, run.offsets, offset + len(last), options.mapping)
-        if fast is not None:
-            yield fast
-            return
+    fast = columnar_block(block, options.mapping)
+    if fast is not None:
+        yield fast
+        return
     if len(block) > MIN_BLOCK_LINES:  # one odd line: read only its part line by line
         half = len(block) // 2
         yield from _block_items(block[:half], codec, mapper, options)
