@@ -55,7 +55,9 @@ MIN_TIMELINE_POINTS = 6
 def fetch(store: Store, sql: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
     """The rows of one query as a frame, planned once: `Store.query` (`con.sql(…).pl()`) binds
     the statement, then plans it again to run it (≈ a third of a small report query's time).
-    DuckDB warns that Arrow from `execute` copies the rows: the report's results are small."""
+    DuckDB warns that Arrow from `execute` copies the rows: the report's results are small.
+    Not `Store.query` itself: its large results (texts to tag) would pay the copy, and the
+    warning would need silencing for the whole process."""
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Arrow output on a DB-API result")
         table = store.con.execute(sql, params or {}).to_arrow_table()
