@@ -101,14 +101,20 @@ def quote_identifier(name: str) -> str:
 
 
 MEMORY_LIMIT = "4GB"  # DuckDB's own default is 80% of RAM; `$COOCCUR_MEMORY_LIMIT` overrides
+# DuckDB checkpoints (writes the log into the file) whenever its log passes 16 MB, and each
+# checkpoint costs more as the database grows: a stage writing to a million articles paid
+# for one every few batches. Past this much log instead, and when the last connection closes.
+CHECKPOINT_THRESHOLD = "1GB"
 
 
 def _limits(path: Path) -> dict[str, str]:
     """DuckDB's memory cap and where it spills beyond it (beside the database), so a large
-    count or join slows down on disk instead of taking the machine's memory."""
+    count or join slows down on disk instead of taking the machine's memory; how much
+    write-ahead log it keeps before a checkpoint."""
     return {
         "memory_limit": os.environ.get("COOCCUR_MEMORY_LIMIT") or MEMORY_LIMIT,
         "temp_directory": str(path.with_name(path.name + ".tmp")),
+        "checkpoint_threshold": CHECKPOINT_THRESHOLD,
     }
 
 
