@@ -473,22 +473,19 @@ def ingest_paths(
 def _duckdb_settings(store: Store) -> Iterator[None]:
     """`memory_limit` lowered to MEMORY_LIMIT (never raised) and `checkpoint_threshold`
     set to CHECKPOINT_THRESHOLD while ingesting, then a checkpoint; both restored after."""
-    settings = ("memory_limit", "checkpoint_threshold")
-    before = {name: store.scalar("select current_setting(?)", [name]) for name in settings}
+    before = store.scalar("select current_setting('memory_limit')")
     store.execute("set memory_limit = ?", [MEMORY_LIMIT])
-    if _size_bytes(store.scalar("select current_setting('memory_limit')")) > _size_bytes(
-        before["memory_limit"]
-    ):
-        store.execute("set memory_limit = ?", [before["memory_limit"]])
+    if _size_bytes(store.scalar("select current_setting('memory_limit')")) > _size_bytes(before):
+        store.execute("set memory_limit = ?", [before])
     store.execute("set checkpoint_threshold = ?", [CHECKPOINT_THRESHOLD])
     try:
         yield
         # the WAL written under the cap goes into the file now, under the cap too: left
         # to `close`, the checkpoint ran with the limit lifted (1.9 GB peak at 1M articles)
         store.execute("checkpoint")
-    finally:  # DuckDB shows the limit rounded ('3.7 GiB'): restore the configured one
+    finally:  # DuckDB shows sizes rounded ('3.7 GiB'): restore the configured ones
         store.execute("set memory_limit = ?", [store.memory_limit])
-        store.execute("set checkpoint_threshold = ?", [before["checkpoint_threshold"]])
+        store.execute("set checkpoint_threshold = ?", [store.checkpoint_threshold])
 
 
 def _size_bytes(setting: str) -> float:

@@ -153,7 +153,9 @@ class Store:
             )
         # Writers wait a little by default: a reader (cooccur sql) holds the file briefly.
         wait = busy_wait if read_only else max(busy_wait, 30.0)
-        self.memory_limit = _limits(self.path)["memory_limit"]  # to restore it exactly
+        limits = _limits(self.path)  # kept to restore them exactly (DuckDB shows them rounded)
+        self.memory_limit = limits["memory_limit"]
+        self.checkpoint_threshold = limits["checkpoint_threshold"]
         self.con = _connect(self.path, read_only=read_only, busy_wait=wait)
         try:
             self._check_schema(read_only=read_only)
