@@ -60,12 +60,13 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         cuts += [m.span() for m in _PARAGRAPH.finditer(text)]
         cuts.sort()
     spans: list[tuple[int, int]] = []
+    append = spans.append
     start = 0
     for stop, after in cuts:
-        if stop > start:
-            spans.append((start, stop))
+        # a span is blank only if it starts blank: slice just those
+        if stop > start and not (text[start].isspace() and text[start:stop].isspace()):
+            append((start, stop))
         start = after
-    if start < len(text):
-        spans.append((start, len(text)))
-    # a span is blank only if it starts blank: slice just those
-    return [(s, e) for s, e in spans if not (text[s].isspace() and text[s:e].isspace())]
+    if start < len(text) and not (text[start].isspace() and text[start:].isspace()):
+        append((start, len(text)))
+    return spans
