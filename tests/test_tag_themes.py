@@ -44,3 +44,13 @@ def test_user_theme_file_extends_and_adds(tmp_path: Path) -> None:
     bad.write_text('theme = "x"\nkeywords = "oops"\n', "utf-8")
     with pytest.raises(ThemeError, match="bad.toml"):
         ThemeTagger.load([bad])
+
+
+def test_offsets_are_characters_after_non_ascii_text() -> None:
+    # the scan runs in Rust over UTF-8 bytes: 'oil' starts at character 10 but byte 19,
+    # which would put it in the next sentence (from 15)
+    text = "ééééééééé oil. Troops left."
+    rows = ThemeTagger.load().tag("a", "", text, [0, 15])
+    assert ("a", 1, "energy", 1, "oil") in rows
+    assert ("a", 2, "defense", 1, "troops") in rows
+    assert ThemeTagger.load().tag("a", "", "ééé turmoil", [0]) == []  # inside a word

@@ -43,10 +43,11 @@ def _abbreviation_after_stop() -> str:
 # `[.!?][.!?]*`, not `[.!?]+`: a pattern that starts with a plain character set lets `re`
 # skip to the next stop; one that starts with a repeat is tried at every character (25 %
 # of the scan)
-_STOP = re.compile(
-    r"[.!?][.!?]*(?!" + _abbreviation_after_stop() + r")"
-    r"[\"'”’)\]]*( +)(?=[\"'“‘(\[]?[A-Z0-9])"
-)
+_STOP_REST = r"[.!?]*(?!" + _abbreviation_after_stop() + r")[\"'”’)\]]*( +)(?=[\"'“‘(\[]?[A-Z0-9])"
+_STOP = re.compile(r"[.!?]" + _STOP_REST)
+# the same for text without `!` or `?` (99.7 % of Reuters): a literal first character,
+# which `re` skips to 3× faster than to a character set
+_DOT_STOP = re.compile(r"\." + _STOP_REST)
 _PARAGRAPH = re.compile(r"\n\n\n*")  # not `\n\n+`: a literal prefix, searched 3× faster
 
 
@@ -55,17 +56,19 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     # (end of the sentence, start of the next): a stop's spaces, or a paragraph break.
     # The two kinds share no character, so two scans find what one alternation would,
     # and each alone runs faster in `re` than the alternation does.
-    cuts = [m.span(1) for m in _STOP.finditer(text)]
+    stops = _STOP if "!" in text or "?" in text else _DOT_STOP
+    cuts = [m.span(1) for m in stops.finditer(text)]
     if "\n\n" in text:
         cuts += [m.span() for m in _PARAGRAPH.finditer(text)]
         cuts.sort()
     spans: list[tuple[int, int]] = []
+    append = spans.append
     start = 0
     for stop, after in cuts:
-        if stop > start:
-            spans.append((start, stop))
+        # a span is blank only if it starts blank: slice just those
+        if stop > start and not (text[start].isspace() and text[start:stop].isspace()):
+            append((start, stop))
         start = after
-    if start < len(text):
-        spans.append((start, len(text)))
-    # a span is blank only if it starts blank: slice just those
-    return [(s, e) for s, e in spans if not (text[s].isspace() and text[s:e].isspace())]
+    if start < len(text) and not (text[start].isspace() and text[start:].isspace()):
+        append((start, len(text)))
+    return spans

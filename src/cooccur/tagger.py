@@ -14,13 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-import ahocorasick_rs
 import polars as pl
 
 from cooccur.gazetteer import KIND_PRIORITY, Entity, Gazetteer
 from cooccur.salience import ARTICLE_SCHEMA, find_dateline
 from cooccur.sentences import sentence_spans
-from cooccur.themes import THEME_SCHEMA, ThemeTagger
+from cooccur.themes import THEME_SCHEMA, ThemeTagger, bytes_automaton, char_hits
 
 if TYPE_CHECKING:
     from cooccur.ner import NameFinder, Span
@@ -91,19 +90,10 @@ class Tagger:
             words.append(folded)
             self._values.append(value)
         # every (overlapping) occurrence of every name, found in Rust: the scan costs a
-        # fraction of iterating a pyahocorasick automaton from Python; a DFA (a few
-        # thousand names: small) scans Reuters in 60 % of the time of the default NFA
-        self._automaton = ahocorasick_rs.AhoCorasick(
-            words,
-            matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        # fraction of iterating a pyahocorasick automaton from Python
+        self._automaton = bytes_automaton(words)
         self._exact_values = list(exact_forms.values())
-        self._exact = ahocorasick_rs.AhoCorasick(
-            list(exact_forms),
-            matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self._exact = bytes_automaton(list(exact_forms))
 
     def find(self, text: str) -> list[Match]:
         """Non-overlapping whole-word entity matches in `text`, left to right."""
@@ -113,9 +103,14 @@ class Tagger:
         append = found.append
         n = len(text)
         values = self._values
-        for index, start, end in self._automaton.find_matches_as_indexes(
-            _fold(text), overlapping=True
-        ):
+        if text.isascii():  # bytes offsets are character offsets
+            raw = text.encode()
+            hits = self._automaton.find_matches_as_indexes(raw.lower(), overlapping=True)
+            exact_hits = self._exact.find_matches_as_indexes(raw, overlapping=True)
+        else:
+            hits = char_hits(self._automaton, _fold(text))
+            exact_hits = char_hits(self._exact, text)
+        for index, start, end in hits:
             if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
                 continue
             key, detail = values[index]
@@ -129,7 +124,7 @@ class Tagger:
                     append((start, -end, key, alias_type))
                     break
         exact_values = self._exact_values
-        for index, start, end in self._exact.find_matches_as_indexes(text, overlapping=True):
+        for index, start, end in exact_hits:
             if (start > 0 and text[start - 1].isalnum()) or (end < n and text[end].isalnum()):
                 continue
             key, alias_type = exact_values[index]

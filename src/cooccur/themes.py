@@ -31,6 +31,31 @@ THEME_SCHEMA = {
 }
 
 
+def bytes_automaton(words: list[str]) -> ahocorasick_rs.BytesAhoCorasick:
+    """Every (overlapping) occurrence of every word, found in Rust over UTF-8 bytes.
+
+    A DFA (a few thousand words: small) scans in 60 % of the time of the default NFA. Bytes,
+    not `str`: for a `str` haystack ahocorasick-rs maps every byte to its character offset
+    on every call (a fifth of `Tagger.find`'s instructions); ASCII text, nearly all news,
+    needs no map, and its byte offsets are character offsets.
+    """
+    return ahocorasick_rs.BytesAhoCorasick(
+        [word.encode() for word in words],
+        matchkind=ahocorasick_rs.MatchKind.Standard,
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
+
+
+def char_hits(automaton: ahocorasick_rs.BytesAhoCorasick, text: str) -> list[tuple[int, int, int]]:
+    """`(word, start, end)` of every hit in non-ASCII `text`, as character offsets."""
+    data = text.encode()
+    # a hit of a whole UTF-8 word starts and ends on character boundaries
+    return [
+        (index, len(data[:start].decode()), len(data[:end].decode()))
+        for index, start, end in automaton.find_matches_as_indexes(data, overlapping=True)
+    ]
+
+
 class ThemeError(ValueError):
     """A theme file that cannot be read; the message names the file."""
 
@@ -68,11 +93,7 @@ class ThemeTagger:
                 owners.setdefault(word, set()).add(theme)
         self._words = list(owners)
         self._themes = [tuple(sorted(owners[word])) for word in self._words]
-        self._automaton = ahocorasick_rs.AhoCorasick(  # a DFA: a few hundred words, scanned fast
-            self._words,
-            matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
-        )
+        self._automaton = bytes_automaton(self._words)
         self.version = hashlib.sha256(repr(sorted(self.lexicons.items())).encode()).hexdigest()[:16]
 
     @classmethod
@@ -88,14 +109,19 @@ class ThemeTagger:
         """Whole-word keyword hits `(start, end, keyword, themes)`, longest first at a place."""
         if not text or not self.lexicons:
             return []
-        lowered = text.lower()
-        if len(lowered) != len(text):  # keep offsets: lower only what keeps its length
-            lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        if text.isascii():  # byte offsets are character offsets; case keeps isalnum
+            lowered = text
+            found = self._automaton.find_matches_as_indexes(text.encode().lower(), overlapping=True)
+        else:
+            lowered = text.lower()
+            if len(lowered) != len(text):  # keep offsets: lower only what keeps its length
+                lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+            found = char_hits(self._automaton, lowered)
         n = len(text)
         hits = []
         append = hits.append
         words, themes = self._words, self._themes
-        for index, start, end in self._automaton.find_matches_as_indexes(lowered, overlapping=True):
+        for index, start, end in found:
             if (start > 0 and lowered[start - 1].isalnum()) or (end < n and lowered[end].isalnum()):
                 continue
             append((start, -end, words[index], themes[index]))
