@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
@@ -147,33 +146,41 @@ def _name_of(key: str, gazetteer: Gazetteer | None, found: dict[str, Entity]) ->
     return entity.name if entity else key.split(":", 1)[1]
 
 
-def _owners(
-    words: Iterable[str], by_surname: dict[str, list[str]]
-) -> tuple[dict[str, str | None], set[str]]:
-    """The person each word names (its folded form is one person's surname, or a near
-    miss of exactly one person's), and the words that name someone.
+# memos of pure facts about capitalised words (they recur from article to article): the
+# words too short or too common to be a surname, and the folded form of the others
+_NOT_SURNAME: set[str] = set()
+_FOLDED: dict[str, str] = {}
+_MEMO_SIZE = 1 << 17
+
+
+def _owners(words: set[str], by_surname: dict[str, list[str]]) -> dict[str, str]:
+    """The person each word names, for the words that name one: its folded form is one
+    person's surname, or a near miss (ratio ≥ 85) of exactly one person's.
 
     The near misses of an article's words are scored one surname at a time against all
     of them (`process.extract`, one call): a third of the instructions of a `fuzz.ratio`
     call per word and surname."""
-    owners: dict[str, str | None] = {}
-    owned: set[str] = set()
+    if len(_FOLDED) > _MEMO_SIZE or len(_NOT_SURNAME) > _MEMO_SIZE:
+        _FOLDED.clear()
+        _NOT_SURNAME.clear()
+    owned: dict[str, str] = {}
     rest: list[str] = []
     folded_rest: list[str] = []
-    for word in words:
-        folded = _fold(word)
-        if len(folded) < 4 or folded in _CAPITALISED_COMMON:
-            owners[word] = None
-        elif folded in by_surname:
-            keys = by_surname[folded]
-            owners[word] = keys[0] if len(keys) == 1 else None  # two people, one surname
-            if len(keys) == 1:
-                owned.add(word)
-        else:
+    for word in words.difference(_NOT_SURNAME):
+        folded = _FOLDED.get(word)
+        if folded is None:
+            folded = _fold(word)
+            if len(folded) < 4 or folded in _CAPITALISED_COMMON:
+                _NOT_SURNAME.add(word)
+                continue
+            _FOLDED[word] = folded
+        keys = by_surname.get(folded)
+        if keys is None:
             rest.append(word)
             folded_rest.append(folded)
+        elif len(keys) == 1:  # not two people with one surname
+            owned[word] = keys[0]
     if rest:
-        owners.update(dict.fromkeys(rest))
         near: dict[int, list[str]] = {}
         for surname, keys in by_surname.items():
             for _, _, index in process.extract(
@@ -182,9 +189,8 @@ def _owners(
                 near.setdefault(index, []).extend(keys)
         for index, keys in near.items():
             if len(keys) == 1:  # near exactly one person
-                owners[rest[index]] = keys[0]
-                owned.add(rest[index])
-    return owners, owned
+                owned[rest[index]] = keys[0]
+    return owned
 
 
 def resolve_within(
@@ -219,8 +225,7 @@ def resolve_within(
     by_surname: dict[str, list[str]] = {}
     for key, surname in surnames.items():
         by_surname.setdefault(surname, []).append(key)
-    owners: dict[str, str | None] = {}
-    owned: set[str] = set()
+    owned: dict[str, str] = {}  # word → the person it names
     title_words: set[str] = set()
     text_words: set[str] = set()
     if by_surname:
@@ -228,10 +233,10 @@ def resolve_within(
         title_words = set(_WORD.findall(title))
         text_words = set(_WORD.findall(text))
         singles = [words[key][0] for key in order if len(words[key]) == 1]
-        owners, owned = _owners(title_words.union(text_words, singles), by_surname)
+        owned = _owners(title_words.union(text_words, singles), by_surname)
         for key in order:  # single-word people found by rules ('counterpart Guller')
             if len(words[key]) == 1 and key not in remap:
-                target = owners[words[key][0]]
+                target = owned.get(words[key][0])
                 if target:
                     remap[key] = target
 
@@ -256,7 +261,7 @@ def resolve_within(
         starts = [s for s, _ in taken]
         furthest = list(accumulate([e for _, e in taken], max))
         for word in named:  # each place of a word that names someone, unless in a match
-            target = owners[word]
+            target = owned[word]
             at = source.find(word)
             while at >= 0:
                 end = at + len(word)
