@@ -57,16 +57,34 @@ _NAME_AFTER = re.compile(
 _TITLE_SET = frozenset(w.lower() for w in _TITLE_WORDS) | {
     *"vice deputy chief general state investor democrat republican".split()
 }
+_ROLE_PREFIXES = "senior chief deputy vice former acting managing executive general".split()
+_ROLES = (
+    "president chairman chairwoman chief director minister secretary spokesman spokeswoman "
+    "analyst economist official governor ambassador leader head general manager partner "
+    "professor adviser advisor lawmaker senator envoy negotiator undersecretary treasurer "
+    "commissioner executive founder owner mayor premier"
+).split()
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of `words` grouped by first letter ('p(?:resident|artner)|…'): the
+    same strings, but `re` tries one group per letter instead of every word (a third
+    fewer instructions for the role regex, tried at every comma)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(
+        first + (f"(?:{'|'.join(rests)})" if len(rests) > 1 else rests[0])
+        for first, rests in groups.items()
+    )
+
+
 # `John Smith, an analyst at …`, `Yasar Guler, Turkey's defence minister, …`: a name, a
 # comma, then a role within a few words (a capitalised word takes its `'s` too; possessive,
 # as a word never gives back letters to match: 25 % less time at every comma)
 _ROLE_AFTER = re.compile(
     r", (?:(?:a|an|the|its|his|her|their|[A-Z][\w'’.-]*+) ){0,3}"
-    r"(?i:senior |chief |deputy |vice |former |acting |managing |executive |general )?"
-    r"(?i:president|chairman|chairwoman|chief|director|minister|secretary|spokesman|"
-    r"spokeswoman|analyst|economist|official|governor|ambassador|leader|head|general|"
-    r"manager|partner|professor|adviser|advisor|lawmaker|senator|envoy|negotiator|"
-    r"undersecretary|treasurer|commissioner|executive|founder|owner|mayor|premier)\b"
+    rf"(?i:(?:{' |'.join(_ROLE_PREFIXES)} )?(?:{_by_first_letter(_ROLES)}))\b"
 )
 # a person who speaks: `John Smith said`, `Papantoniou told reporters` (two words at least,
 # so a company's one-word name is not taken for a person); found by the rule automaton
@@ -124,8 +142,11 @@ _NOT_NAME = frozenset(
 )
 # words are possessive (`*+`): a word must be followed by a space or the suffix, so
 # giving back its letters can never match, and `re` no longer tries (searches 40 % faster)
+# (the first word's first character as one class, `[A-Z0-9]`, so `re` skips to it rather
+# than trying the whole pattern at every position of the window: 16 % fewer instructions)
 _NAME_BEFORE = re.compile(
-    r"(?P<name>(?:[A-Z][\w&'’.-]*+|[0-9][\w-]*+)(?: (?:[A-Z][\w&'’.-]*+|and|&|of|de)){0,4}?)"
+    r"(?P<name>[A-Z0-9](?:(?<=[A-Z])[\w&'’.-]*+|(?<=[0-9])[\w-]*+)"
+    r"(?: (?:[A-Z][\w&'’.-]*+|and|&|of|de)){0,4}?)"
     r"(?: and| &)? $"
 )
 
