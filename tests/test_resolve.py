@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import random
 import unicodedata
 
 from cooccur.gazetteer import Entity
 from cooccur.ner import Span
-from cooccur.resolve import _fold, link_spans
+from cooccur.resolve import _WORD, _fold, _word_at, link_spans, resolve_within
 from cooccur.tagger import Match
 
 
@@ -44,3 +45,41 @@ def test_link_spans_skips_overlaps_and_lower_case_spans() -> None:
         ("Ankara", "place:ankara"),
     ]
     assert sorted(found) == ["org:dean foods co", "person:yasar guler"]
+
+
+def test_word_at_finds_what_the_word_regex_finds() -> None:
+    # resolve_within places a name's words with str.find + _word_at instead of scanning
+    # every capitalised word: both must give the regex's words, at the same places
+    texts = [
+        "O'Baker met Baker, ex-Baker, 'Baker' and McBaker; Bakers BAKER Baker's Baker-Smith",
+        "x-Baker _Baker Ba Baker\u2019s l'Baker Ab'Baker Ab-'Baker a'B'Baker Ébaker ÉBaker",
+    ]
+    alphabet = "AaBb'’-_ .É1"
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(alphabet) for _ in range(40)) for _ in range(3000)]
+    for text in texts:
+        expected = {(m.start(), m.end()) for m in _WORD.finditer(text)}
+        got = set()
+        for word in set(_WORD.findall(text)):
+            at = text.find(word)
+            while at >= 0:
+                if _word_at(text, at, at + len(word)):
+                    got.add((at, at + len(word)))
+                at = text.find(word, at + 1)
+        assert got == expected, text
+
+
+def test_resolve_within_links_surnames_and_near_misses_outside_matches() -> None:
+    text = "Yasar Guler met Guido Crosetto. Guller said O'Guler and Crosettos agreed; Guler-Smith"
+
+    def at(name: str) -> Match:
+        start = text.index(name)
+        return Match(start, start + len(name), f"person:{name.lower()}", name, "rule")
+
+    _, body = resolve_within("", [], text, [at("Yasar Guler"), at("Guido Crosetto")], None, {})
+    assert [(m.surface, m.entity_key, m.alias_type) for m in body] == [
+        ("Yasar Guler", "person:yasar guler", "rule"),
+        ("Guido Crosetto", "person:guido crosetto", "rule"),
+        ("Guller", "person:yasar guler", "resolved"),
+        ("Crosettos", "person:guido crosetto", "resolved"),
+    ]

@@ -57,16 +57,34 @@ _NAME_AFTER = re.compile(
 _TITLE_SET = frozenset(w.lower() for w in _TITLE_WORDS) | {
     *"vice deputy chief general state investor democrat republican".split()
 }
+_ROLE_PREFIXES = "senior chief deputy vice former acting managing executive general".split()
+_ROLES = (
+    "president chairman chairwoman chief director minister secretary spokesman spokeswoman "
+    "analyst economist official governor ambassador leader head general manager partner "
+    "professor adviser advisor lawmaker senator envoy negotiator undersecretary treasurer "
+    "commissioner executive founder owner mayor premier"
+).split()
+
+
+def _by_first_letter(words: list[str]) -> str:
+    """An alternation of `words` grouped by first letter ('p(?:resident|artner)|…'): the
+    same strings, but `re` tries one group per letter instead of every word (a third
+    fewer instructions for the role regex, tried at every comma)."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "|".join(
+        first + (f"(?:{'|'.join(rests)})" if len(rests) > 1 else rests[0])
+        for first, rests in groups.items()
+    )
+
+
 # `John Smith, an analyst at …`, `Yasar Guler, Turkey's defence minister, …`: a name, a
 # comma, then a role within a few words (a capitalised word takes its `'s` too; possessive,
 # as a word never gives back letters to match: 25 % less time at every comma)
 _ROLE_AFTER = re.compile(
     r", (?:(?:a|an|the|its|his|her|their|[A-Z][\w'’.-]*+) ){0,3}"
-    r"(?i:senior |chief |deputy |vice |former |acting |managing |executive |general )?"
-    r"(?i:president|chairman|chairwoman|chief|director|minister|secretary|spokesman|"
-    r"spokeswoman|analyst|economist|official|governor|ambassador|leader|head|general|"
-    r"manager|partner|professor|adviser|advisor|lawmaker|senator|envoy|negotiator|"
-    r"undersecretary|treasurer|commissioner|executive|founder|owner|mayor|premier)\b"
+    rf"(?i:(?:{' |'.join(_ROLE_PREFIXES)} )?(?:{_by_first_letter(_ROLES)}))\b"
 )
 # a person who speaks: `John Smith said`, `Papantoniou told reporters` (two words at least,
 # so a company's one-word name is not taken for a person); found by the rule automaton
@@ -124,8 +142,11 @@ _NOT_NAME = frozenset(
 )
 # words are possessive (`*+`): a word must be followed by a space or the suffix, so
 # giving back its letters can never match, and `re` no longer tries (searches 40 % faster)
+# (the first word's first character as one class, `[A-Z0-9]`, so `re` skips to it rather
+# than trying the whole pattern at every position of the window: 16 % fewer instructions)
 _NAME_BEFORE = re.compile(
-    r"(?P<name>(?:[A-Z][\w&'’.-]*+|[0-9][\w-]*+)(?: (?:[A-Z][\w&'’.-]*+|and|&|of|de)){0,4}?)"
+    r"(?P<name>[A-Z0-9](?:(?<=[A-Z])[\w&'’.-]*+|(?<=[0-9])[\w-]*+)"
+    r"(?: (?:[A-Z][\w&'’.-]*+|and|&|of|de)){0,4}?)"
     r"(?: and| &)? $"
 )
 
@@ -143,7 +164,6 @@ def _word_automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
 _N_TITLE_WORDS = len(_TITLE_WORDS)
 _N_SUFFIX_END = _N_TITLE_WORDS + len(_SUFFIX_WORDS)
 _RULE_AUTOMATON = _word_automaton([*_TITLE_WORDS, *_SUFFIX_WORDS, *_SPEECH_WORDS])
-_NONSPACE = re.compile(r"\S+")
 
 
 def _whole_words(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
@@ -159,22 +179,26 @@ def _whole_words(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop leading and trailing words that cannot be part of a name, and stop at the
-    first such word inside ('Erdogan And the counterpart')."""
-    words = [(m.start(), m.end(), m.group()) for m in _NONSPACE.finditer(text, start, end)]
-    while words and words[0][2] in _NOT_NAME:
-        words.pop(0)
-    for i, (_, _, word) in enumerate(words):
-        if word in _NOT_NAME:
-            words = words[:i]
-            break
-    while words and words[-1][2] in ("and", "&", "of", "de"):
-        words.pop()
-    if not words:
+    first such word inside ('Erdogan And the counterpart').
+
+    `text[start:end]` is words between single spaces (every caller's pattern makes it so):
+    split on " ", no regex match per word."""
+    words = text[start:end].split(" ")
+    first, n = 0, len(words)
+    while first < n and words[first] in _NOT_NAME:
+        start += len(words[first]) + 1
+        first += 1
+    last = first
+    while last < n and words[last] not in _NOT_NAME:
+        last += 1
+    while last > first and words[last - 1] in ("and", "&", "of", "de"):
+        last -= 1
+    if last == first:
         return None
-    end = words[-1][1]
+    end = start + sum(map(len, words[first:last])) + last - first - 1
     if text[end - 2 : end] in ("'s", "’s"):  # Reagan's
         end -= 2
-    return (words[0][0], end) if end > words[0][0] else None
+    return (start, end) if end > start else None
 
 
 def _named_alone(text: str, name: str, at: int) -> bool:
@@ -204,16 +228,18 @@ def _person(text: str, start: int, end: int) -> Span | None:
     trimmed = _trim_name(text, start, end)
     if trimmed is None:
         return None
-    words = list(_NONSPACE.finditer(text, *trimmed))
-    titles = [i for i, w in enumerate(words) if w.group().lower() in _TITLE_SET]
-    if titles:  # 'Economics Minister Martin Bangemann': the name is after the title
-        words = words[titles[-1] + 1 :]
-    names = [w.group() for w in words]
+    start, end = trimmed
+    names = text[start:end].split(" ")  # words between single spaces, as in `_trim_name`
+    for i in range(len(names) - 1, -1, -1):
+        if names[i].lower() in _TITLE_SET:  # 'Economics Minister Martin Bangemann': the name
+            start += sum(map(len, names[: i + 1])) + i + 1  # is after the title
+            names = names[i + 1 :]
+            break
     if len(names) < 2 or names[-1] in _NOT_PERSON_END or all(w.isupper() for w in names):
         return None
     if any(w.endswith(("'s", "’s")) for w in names):
         return None  # "Hutton's Phillippi": an analyst of a firm, name unsure
-    return Span(words[0].start(), words[-1].end(), "person", "rule")
+    return Span(start, end, "person", "rule")
 
 
 class RuleFinder:

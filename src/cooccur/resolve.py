@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from cooccur.gazetteer import Entity, Gazetteer, entity_key
 from cooccur.ner import Span
@@ -115,9 +115,82 @@ def _tidy(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_IN_WORD = re.compile(r"[\w'’-]")  # a character `_WORD` takes after the capital
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_at(text: str, start: int, end: int) -> bool:
+    """Whether `_WORD.finditer(text)` yields the word `text[start:end]` (a capitalised word
+    found again by `str.find`): it ends there, and starts there rather than inside a word."""
+    if _IN_WORD.match(text, end):
+        return False  # the word goes on ('Baker' in 'Bakers')
+    if start == 0:
+        return True
+    if _WORD_CHAR.match(text, start - 1):
+        return False  # inside a word ('Baker' in 'McBaker')
+    if text[start - 1] not in "'’-":
+        return True
+    # after an apostrophe or hyphen: taken already if a word starts earlier in that run
+    # ("O'Baker"), its own word otherwise ("'Baker'", "ex-Baker")
+    run = start - 1
+    while run > 0 and _IN_WORD.match(text, run - 1):
+        run -= 1
+    return not any(
+        "A" <= text[q] <= "Z" and (q == run or not _WORD_CHAR.match(text, q - 1))
+        for q in range(run, start - 1)
+    )
+
+
 def _name_of(key: str, gazetteer: Gazetteer | None, found: dict[str, Entity]) -> str:
     entity = found.get(key) or (gazetteer.entities.get(key) if gazetteer else None)
     return entity.name if entity else key.split(":", 1)[1]
+
+
+# memos of pure facts about capitalised words (they recur from article to article): the
+# words too short or too common to be a surname, and the folded form of the others
+_NOT_SURNAME: set[str] = set()
+_FOLDED: dict[str, str] = {}
+_MEMO_SIZE = 1 << 17
+
+
+def _owners(words: set[str], by_surname: dict[str, list[str]]) -> dict[str, str]:
+    """The person each word names, for the words that name one: its folded form is one
+    person's surname, or a near miss (ratio ≥ 85) of exactly one person's.
+
+    The near misses of an article's words are scored one surname at a time against all
+    of them (`process.extract`, one call): a third of the instructions of a `fuzz.ratio`
+    call per word and surname."""
+    if len(_FOLDED) > _MEMO_SIZE or len(_NOT_SURNAME) > _MEMO_SIZE:
+        _FOLDED.clear()
+        _NOT_SURNAME.clear()
+    owned: dict[str, str] = {}
+    rest: list[str] = []
+    folded_rest: list[str] = []
+    for word in words.difference(_NOT_SURNAME):
+        folded = _FOLDED.get(word)
+        if folded is None:
+            folded = _fold(word)
+            if len(folded) < 4 or folded in _CAPITALISED_COMMON:
+                _NOT_SURNAME.add(word)
+                continue
+            _FOLDED[word] = folded
+        keys = by_surname.get(folded)
+        if keys is None:
+            rest.append(word)
+            folded_rest.append(folded)
+        elif len(keys) == 1:  # not two people with one surname
+            owned[word] = keys[0]
+    if rest:
+        near: dict[int, list[str]] = {}
+        for surname, keys in by_surname.items():
+            for _, _, index in process.extract(
+                surname, folded_rest, scorer=fuzz.ratio, score_cutoff=NEAR_MISS, limit=None
+            ):
+                near.setdefault(index, []).extend(keys)
+        for index, keys in near.items():
+            if len(keys) == 1:  # near exactly one person
+                owned[rest[index]] = keys[0]
+    return owned
 
 
 def resolve_within(
@@ -149,38 +222,25 @@ def resolve_within(
                 break
     surnames = {key: _fold(words[key][-1]) for key in full if key not in remap}
 
-    owners: dict[str, str | None] = {}
     by_surname: dict[str, list[str]] = {}
     for key, surname in surnames.items():
         by_surname.setdefault(surname, []).append(key)
+    owned: dict[str, str] = {}  # word → the person it names
+    title_words: set[str] = set()
+    text_words: set[str] = set()
+    if by_surname:
+        # every capitalised word of the article scored at once (see `_owners`)
+        title_words = set(_WORD.findall(title))
+        text_words = set(_WORD.findall(text))
+        singles = [words[key][0] for key in order if len(words[key]) == 1]
+        owned = _owners(title_words.union(text_words, singles), by_surname)
+        for key in order:  # single-word people found by rules ('counterpart Guller')
+            if len(words[key]) == 1 and key not in remap:
+                target = owned.get(words[key][0])
+                if target:
+                    remap[key] = target
 
-    def owner(word: str) -> str | None:
-        if word not in owners:
-            owners[word] = _owner(word)
-        return owners[word]
-
-    def _owner(word: str) -> str | None:
-        folded = _fold(word)
-        if len(folded) < 4 or folded in _CAPITALISED_COMMON:
-            return None
-        exact = by_surname.get(folded)
-        if exact is not None:
-            return exact[0] if len(exact) == 1 else None  # two people share the surname
-        near = [
-            key
-            for surname, keys in by_surname.items()
-            if fuzz.ratio(folded, surname, score_cutoff=NEAR_MISS)
-            for key in keys
-        ]
-        return near[0] if len(near) == 1 else None
-
-    for key in order:  # single-word people found by rules ('counterpart Guller')
-        if len(words[key]) == 1 and key not in remap:
-            target = owner(words[key][0])
-            if target:
-                remap[key] = target
-
-    def rewrite(source: str, matches: list[Match]) -> list[Match]:
+    def rewrite(source: str, matches: list[Match], source_words: set[str]) -> list[Match]:
         out = (
             [
                 m._replace(entity_key=remap[m.entity_key]) if m.entity_key in remap else m
@@ -189,24 +249,27 @@ def resolve_within(
             if remap
             else list(matches)
         )
-        if not surnames:
+        if not by_surname:
             return out
+        named = source_words.intersection(owned)
+        if not named:
+            return sorted(out, key=itemgetter(0))  # by start
         # a word overlaps a match iff, of the matches starting before it ends, one ends
         # after it starts: bisect the starts, compare with the furthest end so far
         # (`m[:2]`, not `(m.start, m.end)`: a slice of the tuple, no attribute look-ups)
         taken = sorted([m[:2] for m in out])
         starts = [s for s, _ in taken]
         furthest = list(accumulate([e for _, e in taken], max))
-        for word in _WORD.finditer(source):
-            target = owners.get(word.group(), "")
-            if target is None:
-                continue  # a word known to name no one: no need to place it
-            before = bisect_left(starts, word.end())
-            if before and furthest[before - 1] > word.start():
-                continue
-            target = target or owner(word.group())
-            if target:
-                out.append(Match(word.start(), word.end(), target, word.group(), "resolved"))
+        for word in named:  # each place of a word that names someone, unless in a match
+            target = owned[word]
+            at = source.find(word)
+            while at >= 0:
+                end = at + len(word)
+                if _word_at(source, at, end):
+                    before = bisect_left(starts, end)
+                    if not before or furthest[before - 1] <= at:
+                        out.append(Match(at, end, target, word, "resolved"))
+                at = source.find(word, at + 1)
         return sorted(out, key=itemgetter(0))  # by start
 
-    return rewrite(title, title_matches), rewrite(text, body_matches)
+    return rewrite(title, title_matches, title_words), rewrite(text, body_matches, text_words)
