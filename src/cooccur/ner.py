@@ -19,6 +19,8 @@ from typing import Protocol
 
 import ahocorasick_rs
 
+from cooccur.word_scan import bytes_automaton, char_hits
+
 
 @dataclass(frozen=True)
 class Span:
@@ -151,27 +153,26 @@ _NAME_BEFORE = re.compile(
 )
 
 
-def _word_automaton(words: list[str]) -> ahocorasick_rs.AhoCorasick:
-    return ahocorasick_rs.AhoCorasick(  # a DFA: few words, scanned fast
-        words,
-        matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.DFA,
-    )
-
-
 # title words, company suffixes and speech verbs in one automaton (one scan a text): a
 # hit's word index tells which (below `_N_TITLE_WORDS` a title, from `_N_SUFFIX_END` a verb)
 _N_TITLE_WORDS = len(_TITLE_WORDS)
 _N_SUFFIX_END = _N_TITLE_WORDS + len(_SUFFIX_WORDS)
-_RULE_AUTOMATON = _word_automaton([*_TITLE_WORDS, *_SUFFIX_WORDS, *_SPEECH_WORDS])
+_RULE_AUTOMATON = bytes_automaton([*_TITLE_WORDS, *_SUFFIX_WORDS, *_SPEECH_WORDS])
 
 
-def _whole_words(automaton: ahocorasick_rs.AhoCorasick, text: str) -> list[tuple[int, int, int]]:
+def _whole_words(
+    automaton: ahocorasick_rs.BytesAhoCorasick, text: str
+) -> list[tuple[int, int, int]]:
     """(word index, start, end) of whole-word hits, case-sensitive, in order of their ends."""
     n = len(text)
+    hits = (
+        automaton.find_matches_as_indexes(text.encode(), overlapping=True)
+        if text.isascii()  # byte offsets are character offsets
+        else char_hits(automaton, text)
+    )
     return [
         (index, start, end)
-        for index, start, end in automaton.find_matches_as_indexes(text, overlapping=True)
+        for index, start, end in hits
         if (start == 0 or not text[start - 1].isalnum())
         and (end == n or not text[end].isalnum() or text[end - 1] == ".")
     ]

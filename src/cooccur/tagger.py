@@ -19,7 +19,8 @@ import polars as pl
 from cooccur.gazetteer import KIND_PRIORITY, Entity, Gazetteer
 from cooccur.salience import ARTICLE_SCHEMA, find_dateline
 from cooccur.sentences import sentence_spans
-from cooccur.themes import THEME_SCHEMA, ThemeTagger, bytes_automaton, char_hits
+from cooccur.themes import THEME_SCHEMA, ThemeTagger
+from cooccur.word_scan import bytes_automaton, char_hits
 
 if TYPE_CHECKING:
     from cooccur.ner import NameFinder, Span

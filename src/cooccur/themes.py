@@ -15,10 +15,10 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
-import ahocorasick_rs
 import polars as pl
 
 from cooccur.settings import DATA_DIR
+from cooccur.word_scan import bytes_automaton, char_hits
 
 THEMES_DIR = DATA_DIR / "themes"
 THEMES_ENV = "COOCCUR_THEMES"
@@ -29,31 +29,6 @@ THEME_SCHEMA = {
     "n_hits": pl.Int32,
     "keywords": pl.String,
 }
-
-
-def bytes_automaton(words: list[str]) -> ahocorasick_rs.BytesAhoCorasick:
-    """Every (overlapping) occurrence of every word, found in Rust over UTF-8 bytes.
-
-    A DFA (a few thousand words: small) scans in 60 % of the time of the default NFA. Bytes,
-    not `str`: for a `str` haystack ahocorasick-rs maps every byte to its character offset
-    on every call (a fifth of `Tagger.find`'s instructions); ASCII text, nearly all news,
-    needs no map, and its byte offsets are character offsets.
-    """
-    return ahocorasick_rs.BytesAhoCorasick(
-        [word.encode() for word in words],
-        matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.DFA,
-    )
-
-
-def char_hits(automaton: ahocorasick_rs.BytesAhoCorasick, text: str) -> list[tuple[int, int, int]]:
-    """`(word, start, end)` of every hit in non-ASCII `text`, as character offsets."""
-    data = text.encode()
-    # a hit of a whole UTF-8 word starts and ends on character boundaries
-    return [
-        (index, len(data[:start].decode()), len(data[:end].decode()))
-        for index, start, end in automaton.find_matches_as_indexes(data, overlapping=True)
-    ]
 
 
 class ThemeError(ValueError):
