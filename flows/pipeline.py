@@ -43,9 +43,10 @@ def without_heartbeats() -> Iterator[None]:
     """Flow runs in this block send no heartbeats, unless the user configured them.
 
     Heartbeats let a server mark a run as crashed when the worker running it dies; a run
-    started in this process (`cooccur run`) has nobody else to tell. Each flow run's
-    heartbeat thread costs up to a second when the run ends (it sleeps in 1 s steps and is
-    joined), and `cooccur run` is five flow runs.
+    started in this process (`cooccur run`, `cooccur ingest`) has nobody else to tell. Each
+    flow run's heartbeat thread costs up to a second when the run ends (it sleeps in 1 s
+    steps and is joined), and `cooccur run` is five flow runs (four empty sub-flows: 4.5 s
+    with heartbeats, 0.6 s without).
     """
     if any(os.environ.get(name) for name in HEARTBEAT_SETTINGS):
         yield

@@ -169,10 +169,15 @@ def ingest(
     except ValueError as error:
         fail(str(error), 2)
     configure_prefect(db)
-    from flows.pipeline import ingest_flow
+    from flows.pipeline import ingest_flow, without_heartbeats
 
     try:
-        with writer_lock(db, wait=wait), _byte_progress() as update, watching(update):
+        with (
+            writer_lock(db, wait=wait),
+            _byte_progress() as update,
+            watching(update),
+            without_heartbeats(),
+        ):
             result = ingest_flow(sources, str(db), options)
     except DatabaseBusy as error:
         fail(str(error), 3)
