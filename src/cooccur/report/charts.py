@@ -266,7 +266,14 @@ def pair_timeline(
             )
         )
     panels.append(overview)
-    return alt.vconcat(*panels, resolve=_independent(color="independent"))
+    chart = alt.vconcat(*panels, resolve=_independent(color="independent"))
+    # Altair has now lifted the brush to the top and named the strip's view, leaving the
+    # strip a plain layer: as the plain schema class (like `detail`) it gives the same spec
+    # but is no longer deep-copied and rebuilt at every copy of the vconcat.
+    with schemapi.debug_mode(False):
+        strip = alt.LayerSpec(layer=chart.vconcat[-1].layer, width=WIDTH, height=50)
+    chart.vconcat = [*chart.vconcat[:-1], strip]
+    return chart
 
 
 def entity_timeline(frame: pl.DataFrame, *, bucket: str, order: list[str]) -> alt.FacetChart:
