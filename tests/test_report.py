@@ -450,3 +450,32 @@ def test_heatmap_order_is_scipys_tree_in_its_least_cost_order(seed: int) -> None
         for a, b, *_ in linkage(squareform(distance), method="average"):
             members.append(members[int(a)] | members[int(b)])
         assert ours == set(members[n:])
+
+
+def test_pair_timeline_brush_is_on_the_strip_at_every_serialisation() -> None:
+    """The strip is left a plain layer once Altair has lifted its brush: the brush stays at
+    the top, bound to the strip's bars, however often the chart is serialised."""
+    frame = pl.DataFrame(
+        {
+            "bucket_start": [date(2025, 1, 1), date(2025, 2, 1)],
+            "n_documents": [1, 2],
+            "n_sentences": [1, 3],
+            "value": [0.5, None],
+        }
+    )
+    chart = charts.pair_timeline(
+        frame,
+        None,
+        name_a="Italy",
+        name_b="Turkey",
+        bucket="month",
+        measure="npmi",
+        measure_label="NPMI",
+        evidence_page="evidence.html",
+    )
+    spec = chart.to_dict()
+    (brush,) = spec["params"]
+    strip = spec["vconcat"][-1]
+    assert brush["name"] == "brush" and brush["views"] == [strip["layer"][1]["name"]]
+    assert "params" not in strip and strip["width"] == charts.WIDTH
+    assert chart.to_dict() == spec
