@@ -119,7 +119,7 @@ def plan_tag_batches(
     def start(articles: int) -> None:
         if processes > 1 and articles > batch_size:  # starting one costs more than it saves
             count = min(processes, -(-articles // batch_size))
-            started.append(shards.TagWorkers(count, files, options))
+            started.append(shards.TagWorkers(count, files, options, articles))
 
     try:
         with Store(db) as store:

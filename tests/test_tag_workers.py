@@ -16,6 +16,7 @@ from cooccur.tag import (
     TagContext,
     TagPool,
     _tag_in_workers,
+    chunk_articles,
     merge_frames,
     pending_batches,
     pending_ids,
@@ -72,6 +73,15 @@ def test_three_processes_write_the_same_tables_as_one(
     assert one["mentions"].height > 1_000 and one["themes"].height > 100
     for table in TABLES:
         assert three[table].equals(one[table]), table
+
+
+def test_chunks_grow_with_the_stage_to_a_batch() -> None:
+    """Eight chunks a process or more; beyond that, as few calls as can be."""
+    assert chunk_articles(15_036, 2) == 1_000  # Reuters: 16 chunks, none smaller
+    assert chunk_articles(300, 2) == 1_000
+    assert chunk_articles(40_000, 2) == 2_500
+    assert chunk_articles(1_000_000, 2) == 5_000  # one chunk a batch
+    assert chunk_articles(1_000_000, 2, batch_size=2_000) == 2_000
 
 
 def test_a_batch_tagged_in_chunks_equals_it_tagged_at_once(ingested: Path) -> None:

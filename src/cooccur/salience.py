@@ -27,6 +27,7 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from cooccur.gazetteer import Gazetteer
@@ -159,10 +160,22 @@ MULTI_FEATURES = (
 
 
 def _logistic(weights: dict[str, float], bias: float) -> pl.Expr:
-    logit = pl.lit(bias)
-    for name, weight in weights.items():
-        logit = logit + pl.col(name).cast(pl.Float64) * weight
-    return 1.0 / (1.0 + (-logit).exp())
+    """The model's probability: `bias + Σ feature · weight`, summed in numpy (one Polars
+    expression a term cost 20 µs each, most of scoring) in the same order, so the same
+    floats; a null feature gives a null, as in Polars."""
+
+    def logit(columns: list[pl.Series]) -> pl.Series:
+        total = np.float64(bias)
+        for column, weight in zip(columns, weights.values(), strict=True):
+            total = total + column.cast(pl.Float64).to_numpy() * weight
+        return pl.Series(total, dtype=pl.Float64).fill_nan(None)
+
+    summed = (
+        pl.map_batches(list(weights), logit, return_dtype=pl.Float64)
+        if weights
+        else pl.lit(float(bias))
+    )
+    return 1.0 / (1.0 + (-summed).exp())
 
 
 @dataclass(frozen=True)
@@ -524,10 +537,8 @@ def fit(
     l2: float = 1e-3,
     iterations: int = 50,
 ) -> SalienceModel:
-    """A logistic regression by Newton's method (numpy, needed for training only); the
+    """A logistic regression by Newton's method (numpy); the
     caller chooses the threshold."""
-    import numpy as np
-
     x = rows.select([pl.col(f).cast(pl.Float64) for f in names]).to_numpy()
     x = np.hstack([x, np.ones((x.shape[0], 1))])
     y = rows[label].cast(pl.Float64).to_numpy()

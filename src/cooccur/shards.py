@@ -34,6 +34,7 @@ from cooccur.tag import (
     TagOptions,
     TagPool,
     TagSummary,
+    chunk_articles,
     pending_batches,
     pending_before_prepare,
     pending_ids,
@@ -227,20 +228,22 @@ class TagWorkers:
     """`processes` local processes (this one and `processes - 1` workers, started at once)
     tagging batches for the threads of this process: the flow's thread runner then tags on
     every core rather than on one under the GIL. Each batch is tagged in chunks by whichever
-    process is free (`cooccur.tag.TagPool`), and written as a shard by the calling thread;
-    the shards are the same as `tag_batch` in this process."""
+    process is free (`cooccur.tag.TagPool`; chunks sized for a stage of `articles`), and
+    written as a shard by the calling thread; the shards are the same as `tag_batch` in this
+    process."""
 
     def __init__(
         self,
         processes: int,
         gazetteer_files: tuple[str, ...] = (),
         options: TagOptions | None = None,
+        articles: int = 0,
     ) -> None:
         self.processes = max(1, processes)
         self.gazetteer_files = gazetteer_files
         self.options = options
         self.pool = TagPool(context_for(gazetteer_files, options), self.processes - 1)
-        self.chunk: int | None = None  # articles a chunk (default CHUNK_ARTICLES)
+        self.chunk = chunk_articles(articles, self.processes)  # articles a chunk
         self.key = uuid.uuid4().hex
         _POOLS[self.key] = self
 

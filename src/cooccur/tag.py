@@ -316,7 +316,8 @@ def tag_pending(
     workers = default_workers() if workers is None else max(1, workers)
     pool = None
     if workers > 1 and n_batches >= (2 if explicit else PARALLEL_MIN_BATCHES):
-        pool = TagPool(context, workers - 1)  # and this process
+        chunk = chunk_articles(total, workers, batch_size)
+        pool = TagPool(context, workers - 1, chunk=chunk)  # and this process
     try:
         summary = TagSummary(retagged_all=prepare(store, context))
         if ids is None:
@@ -389,8 +390,17 @@ def _serve_batches() -> None:
             answer((False, traceback.format_exc()))
 
 
-CHUNK_ARTICLES = 1_000  # articles tagged at a time by one process (a batch is written whole)
+CHUNK_ARTICLES = 1_000  # fewest articles tagged at a time by one process (a batch is written whole)
+CHUNKS_PER_PROCESS = 8  # a stage's chunks a process, at least: each stays busy to the end
 IN_FLIGHT = 2  # chunks sent ahead to a process: it never waits for this one's GIL
+
+
+def chunk_articles(articles: int, processes: int, batch_size: int = BATCH_ARTICLES) -> int:
+    """Articles a chunk in a stage of `articles` on `processes` processes: small enough that
+    every process has `CHUNKS_PER_PROCESS` or more, else as large as a batch (a call of
+    `tag_batch_frames` has a fixed cost, mostly Polars': chunks of 5,000 articles cost 5 %
+    less CPU than chunks of 1,000)."""
+    return max(CHUNK_ARTICLES, min(batch_size, articles // (processes * CHUNKS_PER_PROCESS)))
 
 
 def merge_frames(parts: Sequence[dict[str, pl.DataFrame]]) -> dict[str, pl.DataFrame]:
@@ -417,8 +427,11 @@ class TagPool:
     workers and the database otherwise), so `n` cores need only `n - 1` workers started.
     """
 
-    def __init__(self, context: TagContext, processes: int, *, here: bool = True) -> None:
+    def __init__(
+        self, context: TagContext, processes: int, *, here: bool = True, chunk: int | None = None
+    ) -> None:
         self.context = context
+        self.chunk = chunk or CHUNK_ARTICLES
         self.jobs: queue.Queue[_Job] = queue.Queue()
         self.workers = [_start_worker(context) for _ in range(processes)]
         self.threads = [
@@ -431,9 +444,9 @@ class TagPool:
 
     def submit(self, batch: pl.DataFrame, chunk: int | None = None) -> Future:
         """A future of the batch's frames (`tag_batch_frames`), tagged in chunks of `chunk`
-        articles (default `CHUNK_ARTICLES`)."""
+        articles (default: the pool's)."""
         futures = []
-        for part in batch.iter_slices(chunk or CHUNK_ARTICLES) if batch.height else [batch]:
+        for part in batch.iter_slices(chunk or self.chunk) if batch.height else [batch]:
             future: Future = Future()
             self.jobs.put((part, future))
             futures.append(future)
