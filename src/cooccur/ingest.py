@@ -559,21 +559,26 @@ def ingest_paths(
 
 @contextmanager
 def _duckdb_settings(store: Store) -> Iterator[None]:
-    """`memory_limit` lowered to MEMORY_LIMIT (never raised) and `checkpoint_threshold`
-    set to CHECKPOINT_THRESHOLD while ingesting, then a checkpoint; both restored after."""
+    """`memory_limit` lowered to MEMORY_LIMIT (never raised), `checkpoint_threshold` set
+    to CHECKPOINT_THRESHOLD and one thread fewer for DuckDB (the reading thread has a
+    core of its own) while ingesting, then a checkpoint; all restored after."""
     before = store.scalar("select current_setting('memory_limit')")
     store.execute("set memory_limit = ?", [MEMORY_LIMIT])
     if _size_bytes(store.scalar("select current_setting('memory_limit')")) > _size_bytes(before):
         store.execute("set memory_limit = ?", [before])
     store.execute("set checkpoint_threshold = ?", [CHECKPOINT_THRESHOLD])
+    threads = store.scalar("select current_setting('threads')")
+    store.execute("set threads = ?", [max(1, threads - 1)])
     try:
         yield
+        store.execute("set threads = ?", [threads])
         # the WAL written under the cap goes into the file now, under the cap too: left
         # to `close`, the checkpoint ran with the limit lifted (1.9 GB peak at 1M articles)
         store.execute("checkpoint")
     finally:  # DuckDB shows sizes rounded ('3.7 GiB'): restore the configured ones
         store.execute("set memory_limit = ?", [store.memory_limit])
         store.execute("set checkpoint_threshold = ?", [store.checkpoint_threshold])
+        store.execute("set threads = ?", [threads])
 
 
 def _size_bytes(setting: str) -> float:
