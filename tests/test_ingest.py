@@ -96,3 +96,58 @@ def test_hard_wrapped_wire_text_is_joined_into_paragraphs(tmp_path: Path) -> Non
         ingest_paths(store, [source])
         text = store.scalar("select text from articles")
     assert text == "LONDON, March 3 - Britain and France agreed.\n\nA new paragraph starts here."
+
+
+def _small_batches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
+    """Three one-article files, each its own batch (so reading runs ahead of writing)."""
+    monkeypatch.setattr("cooccur.ingest._Batch.full", lambda batch: bool(batch.sources))
+    paths = []
+    for index in range(3):
+        path = tmp_path / "in" / f"{index}.jsonl"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({"text": f"Article {index}."}) + "\n")
+        paths.append(path)
+    return paths
+
+
+def test_a_failure_while_reading_ahead_reaches_the_caller_after_earlier_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cooccur.ingest
+
+    paths = _small_batches(monkeypatch, tmp_path)
+    prepare = cooccur.ingest._prepare
+    calls: list[int] = []
+
+    def failing(batch):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("reader broke")
+        return prepare(batch)
+
+    monkeypatch.setattr(cooccur.ingest, "_prepare", failing)
+    with Store(tmp_path / "db.duckdb") as store:
+        with pytest.raises(RuntimeError, match="reader broke"):
+            ingest_paths(store, paths)
+        assert store.scalar("select count(*) from articles") == 1  # the first batch stands
+        assert store.scalar("select count(*) from sources") == 1
+
+
+def test_a_failed_write_stops_the_reading_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import cooccur.ingest
+
+    paths = _small_batches(monkeypatch, tmp_path)
+
+    def failing(*_args):  # type: ignore[no-untyped-def]
+        raise RuntimeError("writer broke")
+
+    monkeypatch.setattr(cooccur.ingest, "_write", failing)
+    with Store(tmp_path / "db.duckdb") as store:
+        with pytest.raises(RuntimeError, match="writer broke"):
+            ingest_paths(store, paths)
+        assert store.scalar("select count(*) from articles") == 0
+    assert not any(t.name == "cooccur-ingest-read" for t in threading.enumerate())

@@ -1,7 +1,10 @@
 """Ingest inputs into `articles`: skip what is unchanged, quarantine what is bad, dedupe.
 
 Work is streamed: readers yield records one by one and records are written in batches
-(one transaction each), so memory stays bounded however large an input is. A file's
+(one transaction each), so memory stays bounded however large an input is. A thread reads
+and prepares the next batch (parsing, normalising, hashing) while the calling thread
+writes the last one into DuckDB (both release the GIL for most of their work), so ingest
+uses two cores; at most one prepared batch waits for the writer. A file's
 `sources` row is written in the batch that finishes it; a crash mid-file leaves it
 unrecorded, and the next run reads it again (adding nothing already stored, and
 replacing the file's earlier quarantine rows rather than repeating them).
@@ -15,11 +18,14 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -204,13 +210,33 @@ class _Batch:
         )
 
 
-class _Run:
-    """One ingest run: reads inputs, fills batches, writes each in one transaction."""
+@dataclass
+class _Prepared:
+    """A batch ready for `ingest_batch.sql`: its frames and what the summary counts."""
 
-    def __init__(self, store: Store, options: ReadOptions, total_bytes: int) -> None:
-        self.store = store
+    frames: dict[str, pl.DataFrame]
+    n_articles: int
+    n_rejects: int
+
+
+# what the reading side hands to the writing side, in order: a batch, or a progress call
+_Step = _Prepared | Callable[[], None]
+
+
+class _Run:
+    """The reading side of a run: reads inputs, fills batches, hands each on prepared
+    (with the progress calls between them) to `send`."""
+
+    def __init__(
+        self,
+        options: ReadOptions,
+        total_bytes: int,
+        summary: IngestSummary,
+        send: Callable[[_Step], None],
+    ) -> None:
         self.options = options
-        self.summary = IngestSummary()
+        self.summary = summary
+        self.send = send
         self.batch = _Batch()
         self.seq = 0
         self.total_bytes = total_bytes
@@ -337,37 +363,99 @@ class _Run:
         self.summary.files_read += 1
 
     def _progress(self, done: int, path: str) -> None:
-        for listener in list(_listeners):
-            listener(done, self.total_bytes, path)
+        self.send(partial(_notify, done, self.total_bytes, path))
 
     def flush(self) -> None:
         batch, self.batch = self.batch, _Batch()
-        if batch.empty():
-            return
-        articles = pl.DataFrame(batch.articles, schema=_ARTICLE_SCHEMA)
-        if batch.frames:
-            articles = pl.concat([articles, *batch.frames], rechunk=True)
-        articles = normalize_frame(articles)
-        articles = articles.with_columns(content_hash=_content_hashes(articles))
-        frames = {
-            "batch_articles": articles,
-            "batch_entities": pl.DataFrame(batch.entities, schema=_ENTITY_SCHEMA, orient="row"),
-            "batch_tones": pl.DataFrame(batch.tones, schema=_TONE_SCHEMA, orient="row"),
-            "batch_rejected": pl.DataFrame(batch.rejects, schema=_QUARANTINE_SCHEMA),
-            "batch_sources": pl.DataFrame(batch.sources, schema=_SOURCE_SCHEMA),
-            "batch_touched": pl.DataFrame(batch.touched, schema=_TOUCHED_SCHEMA),
-            "batch_restarted": pl.DataFrame({"path": batch.restarted}, schema={"path": pl.String}),
-        }
-        with self.store.transaction():
-            self.store.run_with("ingest_batch", **frames)
-            added, versions = self.store.con.execute(
-                "select count(*), count(*) filter (where version > 1) from batch_new"
-            ).fetchall()[0]
-            self.store.execute("drop table if exists batch_new; drop table if exists batch_keyed")
-        self.summary.articles_new += added
-        self.summary.new_versions += versions
-        self.summary.duplicates += articles.height - added
-        self.summary.quarantined += len(batch.rejects)
+        if not batch.empty():
+            self.send(_prepare(batch))
+
+
+def _notify(done: int, total: int, path: str) -> None:
+    for listener in list(_listeners):
+        listener(done, total, path)
+
+
+def _prepare(batch: _Batch) -> _Prepared:
+    """The batch's frames: texts normalised, content hashed."""
+    articles = pl.DataFrame(batch.articles, schema=_ARTICLE_SCHEMA)
+    if batch.frames:
+        articles = pl.concat([articles, *batch.frames], rechunk=True)
+    articles = normalize_frame(articles)
+    articles = articles.with_columns(content_hash=_content_hashes(articles))
+    frames = {
+        "batch_articles": articles,
+        "batch_entities": pl.DataFrame(batch.entities, schema=_ENTITY_SCHEMA, orient="row"),
+        "batch_tones": pl.DataFrame(batch.tones, schema=_TONE_SCHEMA, orient="row"),
+        "batch_rejected": pl.DataFrame(batch.rejects, schema=_QUARANTINE_SCHEMA),
+        "batch_sources": pl.DataFrame(batch.sources, schema=_SOURCE_SCHEMA),
+        "batch_touched": pl.DataFrame(batch.touched, schema=_TOUCHED_SCHEMA),
+        "batch_restarted": pl.DataFrame({"path": batch.restarted}, schema={"path": pl.String}),
+    }
+    return _Prepared(frames, articles.height, len(batch.rejects))
+
+
+def _write(store: Store, prepared: _Prepared, summary: IngestSummary) -> None:
+    """One batch in one transaction."""
+    with store.transaction():
+        store.run_with("ingest_batch", **prepared.frames)
+        added, versions = store.con.execute(
+            "select count(*), count(*) filter (where version > 1) from batch_new"
+        ).fetchall()[0]
+        store.execute("drop table if exists batch_new; drop table if exists batch_keyed")
+    summary.articles_new += added
+    summary.new_versions += versions
+    summary.duplicates += prepared.n_articles - added
+    summary.quarantined += prepared.n_rejects
+
+
+_DONE = object()  # the reading thread's last step
+
+
+class _Stopped(Exception):
+    """Ends the reading thread when the writer has given up."""
+
+
+def _read_ahead(read: Callable[[Callable[[_Step], None]], None]) -> Iterator[_Step]:
+    """The steps `read(send)` sends, in order, while it runs in a thread of its own.
+
+    `send` blocks a prepared batch until the one before it is written, so at most two
+    are held (the one being written and the next). An error in the thread is raised
+    here; closing this generator (the writer failed) makes the thread's next `send` stop
+    it.
+    """
+    steps: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    slot = threading.Semaphore(1)
+    stop = threading.Event()
+
+    def send(step: _Step) -> None:
+        if isinstance(step, _Prepared):
+            slot.acquire()
+        if stop.is_set():
+            raise _Stopped
+        steps.put(step)
+
+    def work() -> None:
+        try:
+            read(send)
+        except BaseException as error:  # noqa: BLE001 - raised again in the writer
+            steps.put(error)
+        else:
+            steps.put(_DONE)
+
+    thread = threading.Thread(target=work, name="cooccur-ingest-read", daemon=True)
+    thread.start()
+    try:
+        while (step := steps.get()) is not _DONE:
+            if isinstance(step, BaseException):
+                raise step
+            yield step
+            if isinstance(step, _Prepared):
+                slot.release()
+    finally:
+        stop.set()
+        slot.release()
+        thread.join()
 
 
 def _repaired(texts: pl.Series) -> pl.Series:
@@ -471,21 +559,26 @@ def ingest_paths(
 
 @contextmanager
 def _duckdb_settings(store: Store) -> Iterator[None]:
-    """`memory_limit` lowered to MEMORY_LIMIT (never raised) and `checkpoint_threshold`
-    set to CHECKPOINT_THRESHOLD while ingesting, then a checkpoint; both restored after."""
+    """`memory_limit` lowered to MEMORY_LIMIT (never raised), `checkpoint_threshold` set
+    to CHECKPOINT_THRESHOLD and one thread fewer for DuckDB (the reading thread has a
+    core of its own) while ingesting, then a checkpoint; all restored after."""
     before = store.scalar("select current_setting('memory_limit')")
     store.execute("set memory_limit = ?", [MEMORY_LIMIT])
     if _size_bytes(store.scalar("select current_setting('memory_limit')")) > _size_bytes(before):
         store.execute("set memory_limit = ?", [before])
     store.execute("set checkpoint_threshold = ?", [CHECKPOINT_THRESHOLD])
+    threads = store.scalar("select current_setting('threads')")
+    store.execute("set threads = ?", [max(1, threads - 1)])
     try:
         yield
+        store.execute("set threads = ?", [threads])
         # the WAL written under the cap goes into the file now, under the cap too: left
         # to `close`, the checkpoint ran with the limit lifted (1.9 GB peak at 1M articles)
         store.execute("checkpoint")
     finally:  # DuckDB shows sizes rounded ('3.7 GiB'): restore the configured ones
         store.execute("set memory_limit = ?", [store.memory_limit])
         store.execute("set checkpoint_threshold = ?", [store.checkpoint_threshold])
+        store.execute("set threads = ?", [threads])
 
 
 def _size_bytes(setting: str) -> float:
@@ -504,24 +597,46 @@ def _ingest(
     progress: Callable[[int, int], None] | None,
 ) -> IngestSummary:
     todo = _changed(store, found)
-    run = _Run(store, options, total_bytes=sum(max(size, 0) for _, size, _, _ in todo))
-    run.summary.files_seen = len(found) + len(urls)
-    run.summary.files_unchanged = len(found) - len(todo)
-    for entry in refused:
-        run.batch.restarted.append(entry.path)
-        run.reject(entry.path, entry.reject)
-    for done, (path, size, mtime, previous_sha) in enumerate(todo, start=1):
-        _ingest_file(run, path, size, mtime, previous_sha)
-        if run.batch.full():
-            run.flush()
-        if progress:
-            progress(done, len(todo) + len(urls))
-    for done, url in enumerate(urls, start=len(todo) + 1):
-        _ingest_url(run, url)
-        if progress:
-            progress(done, len(todo) + len(urls))
-    run.flush()
-    return run.summary
+    url_shas = _recorded_shas(store, urls)
+    summary = IngestSummary(files_seen=len(found) + len(urls))
+    summary.files_unchanged = len(found) - len(todo)
+    total_bytes = sum(max(size, 0) for _, size, _, _ in todo)
+
+    def read(send: Callable[[_Step], None]) -> None:
+        run = _Run(options, total_bytes, summary, send)
+        for entry in refused:
+            run.batch.restarted.append(entry.path)
+            run.reject(entry.path, entry.reject)
+        for done, (path, size, mtime, previous_sha) in enumerate(todo, start=1):
+            _ingest_file(run, path, size, mtime, previous_sha)
+            if run.batch.full():
+                run.flush()
+            if progress:
+                send(partial(progress, done, len(todo) + len(urls)))
+        for done, url in enumerate(urls, start=len(todo) + 1):
+            _ingest_url(run, url, url_shas.get(url))
+            if progress:
+                send(partial(progress, done, len(todo) + len(urls)))
+        run.flush()
+
+    with closing(_read_ahead(read)) as steps:
+        for step in steps:
+            if isinstance(step, _Prepared):
+                _write(store, step, summary)
+            else:
+                step()
+    return summary
+
+
+def _recorded_shas(store: Store, urls: list[str]) -> dict[str, str]:
+    """The `sources.sha256` recorded for each of `urls` (read before the reading thread
+    starts: only the writing thread uses the connection)."""
+    if not urls:
+        return {}
+    rows = store.con.execute(
+        "select path, sha256 from sources where list_contains(?, path)", [urls]
+    ).fetchall()
+    return dict(rows)
 
 
 def _ok(name: str) -> bool:
@@ -560,7 +675,7 @@ def _ingest_file(run: _Run, path: str, size: int, mtime: float, previous_sha: st
     run.read(source, sha256=sha256)
 
 
-def _ingest_url(run: _Run, url: str) -> None:
+def _ingest_url(run: _Run, url: str, previous_sha: str | None) -> None:
     try:
         source = fetch_url(url, run.options)
     except ReadError as error:
@@ -571,7 +686,7 @@ def _ingest_url(run: _Run, url: str) -> None:
         return
     with source.open() as stream:
         sha256 = hashlib.sha256(stream.read()).hexdigest()
-    if run.store.scalar("select sha256 from sources where path = ?", [url]) == sha256:
+    if previous_sha == sha256:
         run.summary.files_unchanged += 1
         return
     run.read(source, sha256=sha256)
