@@ -166,7 +166,7 @@ def test_bad_settings_fail_clearly() -> None:
     assert config.buckets == ("day", "week") and config.min_support == 1
 
 
-def test_a_schema_4_database_loses_pair_count_sums_and_still_adds_articles(
+def test_a_schema_4_database_keeps_its_counts_and_still_adds_articles(
     tmp_path: Path, reuters_file: Path
 ) -> None:
     records = [json.loads(line) for line in reuters_file.read_text("utf-8").splitlines()[:60]]
@@ -176,17 +176,23 @@ def test_a_schema_4_database_loses_pair_count_sums_and_still_adds_articles(
     with Store(path) as store:
         _add(store, first, ADDITIVE)
         counted = _snapshot(store)
-        # schema 4 kept a copy of cooccurrence_counts.n, row for row
+        # schema 4 kept a copy of cooccurrence_counts.n, row for row, and (until schema 6)
+        # the marginals, N and tone sums in every row of cooccurrence_counts
         store.execute(
             "create table pair_count_sums as select bucket, bucket_start, context, "
             "entity_a, entity_b, n from cooccurrence_counts"
         )
+        store.execute("create table wide as select * from cooccurrence_rows")
+        store.execute("drop table cooccurrence_counts")
+        store.execute("alter table wide rename to cooccurrence_counts")
         store.execute("update meta set value = '4' where key = 'schema_version'")
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 5
+        assert store.schema_version() == SCHEMA_VERSION == 6
         assert not store.scalar(
             "select count(*) from duckdb_tables() where table_name = 'pair_count_sums'"
         )
+        columns = store.query("describe cooccurrence_counts")["column_name"].to_list()
+        assert columns == ["bucket", "bucket_start", "context", "entity_a", "entity_b", "n"]
         assert _snapshot(store) == counted  # the counts are kept, not recounted
         summary = _add(store, second, ADDITIVE)
         incremental = _snapshot(store)

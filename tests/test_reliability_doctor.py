@@ -26,14 +26,14 @@ def small_db(tmp_path_factory: pytest.TempPathFactory, reuters_file: Path) -> Pa
 # One change per check in sql/checks, each breaking the rule that check tests.
 BREAKAGES = {
     "aliases_without_entity": "insert into aliases values ('ghost', 99999)",
-    "cooccurrence_bounds": "update cooccurrence_counts set n = n_a + 1 where entity_a = "
+    "cooccurrence_bounds": "update cooccurrence_counts set n = n + 10 ** 9 where entity_a = "
     "(select min(entity_a) from cooccurrence_counts)",
     "cooccurrence_keys_unique": "insert into cooccurrence_counts "
     "select * from cooccurrence_counts limit 1",
     "cooccurrence_matches_mentions": "delete from cooccurrence_counts where entity_b = "
     "(select max(entity_b) from cooccurrence_counts)",
     "cooccurrence_pair_order": "insert into cooccurrence_counts select * replace "
-    "(entity_b as entity_a, entity_a as entity_b, n_b as n_a, n_a as n_b) "
+    "(entity_b as entity_a, entity_a as entity_b) "
     "from cooccurrence_counts where context <> 'window_ordered' limit 1",
     "frequency_matches_cooccurrence": "update entity_frequency set n_articles = n_articles + 7",
     "mentions_without_article": "insert into mentions values ('nope', 1, 1, 0, 5, 'Italy')",

@@ -15,6 +15,7 @@ from test_report import make_db
 from cooccur.report.build import read_summary
 from cooccur.report.data import ReportData, ReportInputError, choose_bucket
 from cooccur.report.sections import Pair, Sections
+from cooccur.settings import load_sql
 from cooccur.store import Store
 
 # Italy = ITA, Turkey = TUR, Greece = GRC; four articles over two months.
@@ -64,8 +65,11 @@ def test_all_time_rows_follow_the_pmi_formulas(small_db: Path) -> None:
 
 
 def test_entity_buckets_agree_with_entity_frequency(small_db: Path) -> None:
+    """The report reads `entity_frequency` when it holds the report's bucket, else counts the
+    mentions (sql/report/entity_buckets.sql): both give the same rows."""
     with Store(small_db, read_only=True) as store:
         ReportData.open(store, bucket="month")
+        store.execute(load_sql("report/entity_buckets"), {"bucket": "month"})
         mine = store.query(
             "select bucket_start, entity_id, n_articles, n_mentions, share_of_articles "
             "from report_entities where bucket = 'month' order by all"
@@ -205,16 +209,17 @@ def changes_db(small_db: Path, tmp_path: Path) -> Path:
 
 def test_what_changed_uses_the_pair_changes_view_when_present(changes_db: Path) -> None:
     with Store(changes_db, read_only=True) as store:
-        data = ReportData.open(store, bucket="week")
+        data = ReportData.open(store, bucket="month")
         site = Sections(data, {"articles": 4}, Path("."))
         pairs, section = site.changes(None)
-    # latest week (3 Feb): Italy–Turkey, Greece–Italy, Greece–Turkey each n = 1, z = 0.5
+    # the latest month holding articles (February: a3 names all three, a4 Greece alone):
+    # Italy–Turkey, Greece–Italy, Greece–Turkey each n = 1, z = 0.5
     assert {(p.name_a, p.name_b) for p in pairs} == {
         ("Greece", "Italy"),
         ("Greece", "Turkey"),
         ("Italy", "Turkey"),
     }
-    assert "the 4 weeks before" in section.note and "`pair_changes`" in section.note
+    assert "the 4 months before" in section.note and "`pair_changes`" in section.note
     assert "+0.5" in section.html_body
 
 

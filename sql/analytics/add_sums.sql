@@ -1,10 +1,16 @@
 -- Adds the count in progress, which covered only articles not counted before, to the stored
 -- sums: every stored number is a sum over articles (contexts never span two articles), so
 -- adding the new articles' part equals recounting their buckets. Used only when every
--- pair is kept (min_support 1: pruning is not additive). The pair counts (n) are added as
--- the touched buckets' rows of `cooccurrence_counts` are rewritten (load_sums.sql, then
--- cooccurrence.sql). Inputs: delta_* (count_deltas.sql), pair_tone, group_articles,
+-- pair is kept (min_support 1: pruning is not additive). Only the rows the new articles
+-- name change. Inputs: delta_* (count_deltas.sql), pair_tone, group_articles,
 -- group_entities.
+
+merge into cooccurrence_counts as r
+using delta_cooccurrence_counts as d
+on r.bucket = d.bucket and r.bucket_start = d.bucket_start and r.context = d.context
+   and r.entity_a = d.entity_a and r.entity_b = d.entity_b
+when matched then update set n = r.n + d.n
+when not matched then insert by name;
 
 merge into bucket_totals as r
 using delta_bucket_totals as d

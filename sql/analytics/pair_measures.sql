@@ -1,8 +1,8 @@
--- One row per bucket × context × entity pair of the count in progress: pair_rows, its
--- counts, marginals and tone sums (the columns of `cooccurrence_counts`), and pair_measures,
--- the same rows with names and measures (macro `with_measures`, formulas in
--- sql/schema/30_analytics.sql and README "Measures and views"). Both are views: computed
--- once, as their rows are stored or selected.
+-- One row per bucket × context × entity pair of a count made on demand (count_pairs, not
+-- stored): pair_rows, its counts, marginals and tone sums (the columns of the
+-- `cooccurrence_rows` view), and pair_measures, the same rows with names and measures (macro
+-- `with_measures`, formulas in sql/schema/30_analytics.sql and README "Measures and views").
+-- Both are views: computed once, as their rows are selected.
 -- Input: pair_counts, group_marginals, group_totals, scope_groups, pair_tone, and
 -- $k, kept in measure_settings (a view takes no parameters).
 create or replace temp table measure_settings as select $k::integer as window_k;

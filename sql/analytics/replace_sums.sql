@@ -1,8 +1,11 @@
--- Replaces the touched buckets' stored sums (denominators, marginals, tone sums, entity
--- counts) with those of the count in progress, which covered every article of those
--- buckets (its pair counts replace theirs in `cooccurrence_counts`: cooccurrence.sql).
--- Inputs: touched_buckets, delta_* (count_deltas.sql), pair_tone, group_articles,
--- group_entities.
+-- Replaces the touched buckets' stored sums (pair counts, denominators, marginals, tone
+-- sums, entity counts) with those of the count in progress, which covered every article of
+-- those buckets. Inputs: touched_buckets, delta_* (count_deltas.sql), pair_tone,
+-- group_articles, group_entities.
+
+delete from cooccurrence_counts as r using touched_buckets as t
+where r.bucket = t.bucket and r.bucket_start = t.bucket_start;
+insert into cooccurrence_counts select * from delta_cooccurrence_counts;
 
 delete from bucket_totals as r using touched_buckets as t
 where r.bucket = t.bucket and r.bucket_start = t.bucket_start;

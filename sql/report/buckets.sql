@@ -1,6 +1,5 @@
--- One row per bucket size stored in the report's pair table ('day' … 'year'): how many
--- distinct buckets hold co-mentions, to choose a bucket that gives a readable timeline.
-select bucket, count(distinct bucket_start) as n_buckets
-from report_cooccurrence
-where bucket <> 'all'
+-- One row per bucket size counted ('day' … 'year', 'all'): how many distinct buckets hold
+-- counted articles, to choose a bucket that gives a readable timeline, and the latest.
+select bucket, count(distinct bucket_start) as n_buckets, max(bucket_start) as latest
+from report_buckets
 group by bucket;

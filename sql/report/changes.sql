@@ -4,12 +4,12 @@
 -- Pairs named together fewer than $min_n times across the two buckets are left out.
 with latest as (
     select max(bucket_start) as bucket_start
-    from report_cooccurrence
+    from report_buckets
     where bucket = $bucket and context = 'document'
 ),
 previous as (
     select max(bucket_start) as bucket_start
-    from report_cooccurrence
+    from report_buckets
     where bucket = $bucket and context = 'document'
       and bucket_start < (select bucket_start from latest)
 ),

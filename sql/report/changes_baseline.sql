@@ -1,18 +1,17 @@
 -- One row per entity pair among the $limit that rose most and the $limit that fell most in
--- the latest $bucket against its rolling baseline, from the `pair_changes` view (z-score of
--- articles naming both against the buckets before); with the measure ($measure) now and,
--- for NPMI, its baseline mean. Pairs with fewer than $min_n articles now and before are out.
--- Only the latest bucket naming a pair is computed (`pair_changes_since`, the view's own
--- macro): the whole view would compute every bucket there is.
+-- the latest $bucket (starting $latest) against its rolling baseline, from the
+-- `pair_changes` view (z-score of articles naming both against the buckets before); with
+-- the measure ($measure) now and, for NPMI, its baseline mean. Pairs with fewer than $min_n
+-- articles now and before are out. Only the latest bucket is computed (`pair_changes_since`,
+-- the view's own macro, given a constant date so that DuckDB filters the scan with it):
+-- the whole view would compute every bucket there is.
 with latest as (
-    select max(bucket_start) as bucket_start
-    from cooccurrence
-    where bucket = $bucket and context = 'document'
+    select $latest::date as bucket_start
 ),
 changes as materialized (
     select entity_a, entity_b, name_a, name_b, bucket_start, baseline_buckets, n,
            baseline_mean_n, baseline_max_n, z_n, baseline_mean_npmi
-    from pair_changes_since($bucket, 'document', (select bucket_start from latest))
+    from pair_changes_since($bucket, 'document', $latest::date)
 ),
 scored as (
     select p.entity_a, p.entity_b, p.name_a, p.name_b,

@@ -1,6 +1,7 @@
 -- One row per bucket × entity for the report's bucket ($bucket: 'day' … 'year') and for
 -- 'all' time: articles and mentions naming the entity and its share of the bucket's
--- articles. Same definition as `entity_frequency` (which is monthly), at any bucket size.
+-- articles. Same definition as `entity_frequency`, counted from the mentions when that
+-- table does not hold both buckets (else entity_buckets_stored.sql reads it).
 create or replace temp table report_entities as
 with dated as (  -- one row per article × entity: its mentions, so no count is distinct
     select m.article_id, m.entity_id, date_trunc($bucket, a.published_at)::date as bucket_start,

@@ -1,8 +1,8 @@
 -- One row per period × entity among $ids: 'all' time and each of the $periods latest
 -- buckets ($bucket), with the articles naming the entity (node sizes in the network).
 with recent as (
-    select distinct bucket_start
-    from report_cooccurrence
+    select bucket_start
+    from report_buckets
     where bucket = $bucket and context = 'document'
     order by bucket_start desc
     limit $periods

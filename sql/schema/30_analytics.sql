@@ -3,23 +3,18 @@
 -- is idempotent. The other views over these tables live in sql/views/ and are (re)created by
 -- cooccur.counts after each count.
 
--- one row per bucket × context × entity pair: the counts every measure is computed from
--- (entity_a < entity_b, except context 'window_ordered' where entity_a comes first); the
--- `cooccurrence` view at the end of this file adds the names and the measures. n is
--- additive: a count of new articles adds theirs to it (sql/analytics/load_sums.sql)
+-- one row per bucket × context × entity pair: how many contexts name both (entity_a <
+-- entity_b, except context 'window_ordered' where entity_a comes first). Only n is stored:
+-- the marginals, N and tone sums live in their own sum tables below, and the
+-- `cooccurrence_rows` view at the end of this file joins them, so a count that adds
+-- articles updates the n of the pairs they name and nothing else (sql/analytics/add_sums.sql)
 create table if not exists cooccurrence_counts (
     bucket varchar not null,
     bucket_start date not null,
     context varchar not null,
     entity_a integer not null,
     entity_b integer not null,
-    n bigint not null,
-    n_a bigint not null,
-    n_b bigint not null,
-    n_contexts bigint not null,
-    tone_sum decimal(18, 4),
-    tone_n bigint,
-    window_k integer
+    n bigint not null
 );
 
 -- one row per bucket × entity: articles and mentions naming it, share of the bucket's articles
@@ -219,8 +214,32 @@ from (select *, llr_of(n, n_a, n_b, n_contexts) as llr from query_table(counts))
 join entities as ea on ea.entity_id = c.entity_a
 join entities as eb on eb.entity_id = c.entity_b;
 
+-- One row per bucket × context × entity pair: its count beside the marginals (n_a, n_b),
+-- N (n_contexts) and tone sums of its bucket, joined from the sum tables as rows are read;
+-- the shape `with_measures` takes.
+create or replace view cooccurrence_rows as
+select c.bucket, c.bucket_start, c.context, c.entity_a, c.entity_b, c.n,
+       ma.n as n_a, mb.n as n_b, t.n_contexts,
+       tone.tone_sum, tone.tone_n,
+       case when c.context like 'window%' then k.window_k end as window_k
+from cooccurrence_counts as c
+join bucket_totals as t
+  on t.bucket = c.bucket and t.bucket_start = c.bucket_start and t.context = c.context
+join entity_marginals as ma
+  on ma.bucket = c.bucket and ma.bucket_start = c.bucket_start and ma.context = c.context
+ and ma.entity_id = c.entity_a
+join entity_marginals as mb
+  on mb.bucket = c.bucket and mb.bucket_start = c.bucket_start and mb.context = c.context
+ and mb.entity_id = c.entity_b
+left join pair_tone_sums as tone
+  on tone.bucket = c.bucket and tone.bucket_start = c.bucket_start
+ and tone.entity_a = least(c.entity_a, c.entity_b)
+ and tone.entity_b = greatest(c.entity_a, c.entity_b)
+cross join (select max(value) filter (where key = 'window_k')::integer as window_k
+            from analytics_settings) as k;
+
 -- One row per bucket × context × entity pair: counts, marginals, association measures and
--- tone, computed from `cooccurrence_counts` as rows are read (storing only counts makes a
--- count that adds articles rewrite integers, not a dozen derived columns).
+-- tone, computed from the stored counts and sums as rows are read (storing only counts makes
+-- a count that adds articles update integers, not a dozen derived columns).
 create or replace view cooccurrence as
-select * from with_measures('cooccurrence_counts');
+select * from with_measures('cooccurrence_rows');

@@ -20,7 +20,17 @@ with present as (
       and (which_bucket is null or c.bucket = which_bucket)
       and (which_context is null or c.context = which_context)
       and (since is null
-           or bucket_ordinal(c.bucket, c.bucket_start) >= bucket_ordinal(c.bucket, since::date) - 4)
+           or case when which_bucket is null
+                   then bucket_ordinal(c.bucket, c.bucket_start)
+                        >= bucket_ordinal(c.bucket, since::date) - 4
+                   -- the same for one bucket kind, as a bound DuckDB filters the scan with
+                   else c.bucket_start >= date_trunc(which_bucket, since::date - case which_bucket
+                            when 'day' then interval 4 day
+                            when 'week' then interval 28 day
+                            when 'month' then interval 4 month
+                            when 'quarter' then interval 12 month
+                            else interval 4 year end)::date
+              end)
 ),
 buckets as (
     select bucket, bucket_start, context, bucket_ordinal(bucket, bucket_start) as ordinal

@@ -1,7 +1,7 @@
 """The co-occurrence stage: frequency, pair counts and association measures in DuckDB.
 
-Every number is computed by the SQL files in `sql/analytics/` (plus `sql/cooccurrence.sql`
-and `sql/entity_frequency.sql`) but one: the pair counts of the unit contexts (document,
+Every number is computed by the SQL files in `sql/analytics/` (plus
+`sql/entity_frequency.sql`) but one: the pair counts of the unit contexts (document,
 paragraph, sentence), which `cooccur.pair_kernel` computes in NumPy from `unit_entities`
 and writes into `pair_counts` part by part (most pairs are rare, and sorting packed pair
 keys beats DuckDB's hash aggregation of mostly unique keys in time and peak memory). This
@@ -214,13 +214,7 @@ def compute_tables(
             _count(store, config, PairFilter(), only_changed=summary.added)
             run_script(store, "analytics/entity_counts")
             run_script(store, "analytics/count_deltas")
-            if summary.added:
-                run_script(store, "analytics/add_sums")
-                run_script(store, "analytics/load_sums", {"contexts": config.context_kinds})
-                _measure(store, config)
-            else:
-                run_script(store, "analytics/replace_sums")
-            run_script(store, "cooccurrence")
+            run_script(store, "analytics/add_sums" if summary.added else "analytics/replace_sums")
             run_script(store, "entity_frequency")
             run_script(store, "analytics/store_results", {"updated_at": datetime.now()})
         store.execute("delete from analytics_settings")
@@ -252,6 +246,7 @@ def count_pairs(
         {"buckets": list(config.buckets), "bucket_start": bucket_start},
     )
     _count(store, config, filters)
+    run_script(store, "analytics/pair_measures", {"k": config.window_k})
     return select_pairs(store, "pair_measures", filters)
 
 
@@ -291,8 +286,8 @@ def _only_added(store: Store, config: AnalyticsConfig) -> bool:
 def _count(
     store: Store, config: AnalyticsConfig, filters: PairFilter, *, only_changed: bool = False
 ) -> None:
-    """Count the touched buckets (or only their articles not counted yet) into temp tables,
-    ending with `pair_measures`."""
+    """Count the touched buckets (or only their articles not counted yet) into temp tables
+    keyed by group (`pair_counts`, `group_marginals`, …)."""
     if filters.theme:
         _require_table(store, "themes", "the theme filter")
     if filters.focus:
@@ -331,13 +326,6 @@ def _count(
         run_script(store, "analytics/pair_tone")
     else:
         run_script(store, "analytics/no_tone")
-    if not only_changed:
-        _measure(store, config)
-
-
-def _measure(store: Store, config: AnalyticsConfig) -> None:
-    """`pair_measures` from the counts in the temp tables (a count, or the stored sums)."""
-    run_script(store, "analytics/pair_measures", {"k": config.window_k})
 
 
 def unit_pair_counts(store: Store, *, min_support: int = 1, part_max: int | None = None) -> int:

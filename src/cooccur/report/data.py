@@ -1,10 +1,10 @@
 """What the report reads: the database's capabilities, and every query the charts need.
 
-The report runs against whatever tables the database has. `cooccurrence` may hold monthly
-rows only, or a `bucket` column (day … year, all) and more measures; a `themes` table may be
-there or not. `ReportData.open` reads `information_schema` once, then points a few temporary
-views (`report_cooccurrence`, `report_entities`, `report_themes`) at what exists, so every
-query in `sql/report/` has one shape whatever the database holds. Values are always bound
+The report runs against whatever the database holds: the buckets (day … year, all) and
+measures counted, a `themes` table or none. `ReportData.open` reads `information_schema`
+once, then points a few temporary views (`report_cooccurrence`, `report_buckets`,
+`report_entities`, `report_themes`) at what exists, so every query in `sql/report/` has one
+shape whatever the database holds. Values are always bound
 parameters; the measure column is chosen with `columns(lambda c: c = $measure)`.
 """
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import polars as pl
@@ -77,10 +78,6 @@ class Capabilities:
     columns: dict[str, list[str]]
 
     @property
-    def has_bucket_column(self) -> bool:
-        return "bucket" in self.columns.get("cooccurrence", [])
-
-    @property
     def has_themes(self) -> bool:
         themes = self.columns.get("themes", [])
         return {"article_id", "sentence_id", "theme"} <= set(themes)
@@ -110,6 +107,7 @@ class ReportData:
     bucket: str
     measure: str
     theme: str | None
+    latest: date | None  # the start of the latest bucket counted (None: nothing counted)
     notes: list[str] = field(default_factory=list)  # what was unavailable, for the pages
     pairs: list[tuple[int, int]] = field(default_factory=list)  # in `report_pairs` now
 
@@ -130,8 +128,7 @@ class ReportData:
                 "the database has no cooccurrence table yet; run `cooccur run` first"
             )
         notes: list[str] = []
-        shim = "shim_cooccurrence" if caps.has_bucket_column else "shim_cooccurrence_monthly"
-        store.execute(load_sql(f"report/{shim}"))
+        store.execute(load_sql("report/shim_cooccurrence"))
         themes = "shim_themes" if caps.has_themes else "shim_themes_absent"
         store.execute(load_sql(f"report/{themes}"))
 
@@ -146,7 +143,8 @@ class ReportData:
             )
             measure = "npmi"
 
-        available = dict(fetch(store, load_sql("report/buckets")).iter_rows())
+        counted = fetch(store, load_sql("report/buckets"))
+        available = dict(counted.select("bucket", "n_buckets").iter_rows())
         if bucket is not None and bucket not in BUCKETS:
             raise ReportInputError(
                 f"unknown bucket {bucket!r}; choose one of: {', '.join(BUCKETS)}"
@@ -167,11 +165,14 @@ class ReportData:
                 "table yet, so the charts count every sentence and article."
             )
             theme = None
-        store.execute(load_sql("report/entity_buckets"), {"bucket": bucket})  # type: ignore[arg-type]
-        return cls(store, caps, bucket, measure, theme, notes)
+        stored = "all" in available and bucket in available
+        entities = "report/entity_buckets_stored" if stored else "report/entity_buckets"
+        store.execute(load_sql(entities), {"bucket": bucket})  # type: ignore[arg-type]
+        latest = dict(counted.select("bucket", "latest").iter_rows()).get(bucket)
+        return cls(store, caps, bucket, measure, theme, latest, notes)
 
     def params(self, **extra: Any) -> dict[str, Any]:
-        return {"bucket": self.bucket, "measure": self.measure, **extra}
+        return {"bucket": self.bucket, "measure": self.measure, "latest": self.latest, **extra}
 
     def select(self, name: str, **params: Any) -> pl.DataFrame:
         """Result of `sql/report/<name>.sql` with only the parameters it names bound."""
