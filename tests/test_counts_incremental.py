@@ -95,6 +95,13 @@ def test_adding_articles_recomputes_touched_buckets_only_and_equals_full(
         assert incremental[table] == full[table], table
 
 
+def _as_table(store: Store, view: str) -> None:
+    """Make a view the table it was before schema 7 (older databases hold the table)."""
+    store.execute(f"create table old_{view} as select * from {view}")
+    store.execute(f"drop view {view}")
+    store.execute(f"alter table old_{view} rename to {view}")
+
+
 def _untag_busiest(store: Store) -> str:
     """Remove the tags of the article with the most mentions (as a re-tag that found nothing
     in it would); returns its id."""
@@ -150,6 +157,7 @@ def test_a_database_with_the_old_cooccurrence_table_is_migrated_and_recounted(
         store.execute("drop view cooccurrence")
         store.execute("create table cooccurrence as select * from cooccurrence_counts")
         store.execute("drop table cooccurrence_counts")
+        _as_table(store, "entity_frequency")
         store.execute("update meta set value = '3' where key = 'schema_version'")
     with Store(path) as store:
         assert store.scalar("select count(*) from cooccurrence") == 0  # dropped, not trusted
@@ -185,9 +193,10 @@ def test_a_schema_4_database_keeps_its_counts_and_still_adds_articles(
         store.execute("create table wide as select * from cooccurrence_rows")
         store.execute("drop table cooccurrence_counts")
         store.execute("alter table wide rename to cooccurrence_counts")
+        _as_table(store, "entity_frequency")
         store.execute("update meta set value = '4' where key = 'schema_version'")
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 6
+        assert store.schema_version() == SCHEMA_VERSION == 7
         assert not store.scalar(
             "select count(*) from duckdb_tables() where table_name = 'pair_count_sums'"
         )

@@ -35,7 +35,7 @@ BREAKAGES = {
     "cooccurrence_pair_order": "insert into cooccurrence_counts select * replace "
     "(entity_b as entity_a, entity_a as entity_b) "
     "from cooccurrence_counts where context <> 'window_ordered' limit 1",
-    "frequency_matches_cooccurrence": "update entity_frequency set n_articles = n_articles + 7",
+    "frequency_matches_cooccurrence": "update entity_count_sums set n_articles = n_articles + 7",
     "mentions_without_article": "insert into mentions values ('nope', 1, 1, 0, 5, 'Italy')",
     "mentions_without_entity": "insert into mentions "
     "select article_id, 99999, 1, 0, 5, 'Ghost' from articles limit 1",

@@ -2,7 +2,6 @@
 -- stays: a full count touches the buckets of every tagged article (touched_buckets.sql with
 -- $full), and deleting and re-inserting a million keys of its index cost ≈ 20 s at 1M.
 delete from cooccurrence_counts;
-delete from entity_frequency;
 delete from bucket_totals;
 delete from entity_marginals;
 delete from bucket_updates;

@@ -17,18 +17,6 @@ create table if not exists cooccurrence_counts (
     n bigint not null
 );
 
--- one row per bucket × entity: articles and mentions naming it, share of the bucket's articles
-create table if not exists entity_frequency (
-    bucket varchar not null,
-    bucket_start date not null,
-    entity_id integer not null,
-    name varchar not null,
-    kind varchar not null,
-    n_articles bigint not null,
-    n_mentions bigint not null,
-    share_of_articles double not null
-);
-
 -- one row per bucket × context: how many contexts (the N of every measure) and articles
 create table if not exists bucket_totals (
     bucket varchar not null,
@@ -213,6 +201,15 @@ select c.bucket, c.bucket_start, c.context, c.entity_a, c.entity_b,
 from (select *, llr_of(n, n_a, n_b, n_contexts) as llr from query_table(counts)) as c
 join entities as ea on ea.entity_id = c.entity_a
 join entities as eb on eb.entity_id = c.entity_b;
+
+-- One row per bucket × entity: articles and mentions naming it (the stored sums) and its
+-- share of the bucket's articles (volume-normalised, so busy months do not look like trends).
+create or replace view entity_frequency as
+select s.bucket, s.bucket_start, s.entity_id, e.name, e.kind, s.n_articles, s.n_mentions,
+       s.n_articles / b.n_articles as share_of_articles
+from entity_count_sums as s
+join bucket_articles as b on b.bucket = s.bucket and b.bucket_start = s.bucket_start
+join entities as e on e.entity_id = s.entity_id;
 
 -- One row per bucket × context × entity pair: its count beside the marginals (n_a, n_b),
 -- N (n_contexts) and tone sums of its bucket, joined from the sum tables as rows are read;

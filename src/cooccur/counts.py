@@ -1,10 +1,10 @@
 """The co-occurrence stage: frequency, pair counts and association measures in DuckDB.
 
-Every number is computed by the SQL files in `sql/analytics/` (plus
-`sql/entity_frequency.sql`) but one: the pair counts of the unit contexts (document,
-paragraph, sentence), which `cooccur.pair_kernel` computes in NumPy from `unit_entities`
-and writes into `pair_counts` part by part (most pairs are rare, and sorting packed pair
-keys beats DuckDB's hash aggregation of mostly unique keys in time and peak memory). This
+Every number is computed by the SQL files in `sql/analytics/` (and the views over their
+sums) but one: the pair counts of the unit contexts (document, paragraph, sentence), which
+`cooccur.pair_kernel` computes in NumPy from `unit_entities` and writes into `pair_counts`
+part by part (most pairs are rare, and sorting packed pair keys beats DuckDB's hash
+aggregation of mostly unique keys in time and peak memory). This
 module decides which buckets to recompute and runs the steps in order. A count is
 incremental: only the buckets (day, week, …) holding articles tagged since the last count,
 or whose tags are gone, are recomputed, and the result equals a full recompute. Changing
@@ -215,7 +215,6 @@ def compute_tables(
             run_script(store, "analytics/entity_counts")
             run_script(store, "analytics/count_deltas")
             run_script(store, "analytics/add_sums" if summary.added else "analytics/replace_sums")
-            run_script(store, "entity_frequency")
             run_script(store, "analytics/store_results", {"updated_at": datetime.now()})
         store.execute("delete from analytics_settings")
         store.execute(

@@ -304,7 +304,7 @@ def apply_migrations(store: Store, pending: list[Migration]) -> None:
 
 # Fault injection for the crash tests: COOCCUR_TEST_KILL_AT=<stage>:<n> kills this process
 # with SIGKILL right after the n-th SQL file of that stage ran, inside its transaction.
-_FAULT_STAGES = {"ingest": "ingest", "tag": "write_tags", "cooccur": "entity_frequency"}
+_FAULT_STAGES = {"ingest": "ingest", "tag": "write_tags", "cooccur": "analytics/store_results"}
 _fault_counts: dict[str, int] = {}
 
 
