@@ -4,11 +4,11 @@ Every number is computed by the SQL files in `sql/analytics/` (and the views ove
 sums) but one: the pair counts of the unit contexts (document, paragraph, sentence), which
 `cooccur.pair_kernel` computes in NumPy from `unit_entities` and writes into `pair_counts`
 part by part (most pairs are rare, and sorting packed pair keys beats DuckDB's hash
-aggregation of mostly unique keys in time and peak memory). This
-module decides which buckets to recompute and runs the steps in order. A count is
-incremental: only the buckets (day, week, …) holding articles tagged since the last count,
-or whose tags are gone, are recomputed, and the result equals a full recompute. Changing
-the settings (or the tagger) forces a full one.
+aggregation of mostly unique keys in time and peak memory). This module decides which
+buckets to recompute and runs the steps in order. A count is incremental: only the buckets
+(day, week, …) holding articles tagged since the last count, or whose tags are gone, are
+recomputed, and the result equals a full recompute. Changing the settings (or the tagger)
+forces a full one.
 """
 
 from __future__ import annotations
