@@ -57,3 +57,18 @@ def test_a_speaker_with_a_title_and_the_surname_later_resolve_to_one_person(
     person = result.mentions.filter(pl.col("entity_key") == "person:yannos papantoniou")
     # 'Economy Undersecretary Yannos Papantoniou said …', then 'Papantoniou said …'
     assert person["surface"].to_list()[:2] == ["Yannos Papantoniou", "Papantoniou"]
+
+
+def test_roles_after_finds_what_finditer_finds() -> None:
+    import random
+
+    from cooccur.ner import _ROLE_AFTER, _roles_after
+
+    words = [",", ", ", " ", "the", "its", "Acme", "U.S.", "senior", "vice", "President"]
+    words += ["chief", "CHIEF", "executive", "head", "headquarters", "of", "analyst", "\n"]
+    words += ["Smith", "general", "official", "officialdom", "'s", "Dr.", "Kelvin \u212a"]
+    rng = random.Random(7)
+    for _ in range(5_000):
+        text = "".join(rng.choice(words) + rng.choice(["", " ", ", "]) for _ in range(12))
+        expected = [(m.span(), m.group()) for m in _ROLE_AFTER.finditer(text)]
+        assert [(m.span(), m.group()) for m in _roles_after(text)] == expected, text

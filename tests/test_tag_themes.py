@@ -54,3 +54,15 @@ def test_offsets_are_characters_after_non_ascii_text() -> None:
     assert ("a", 1, "energy", 1, "oil") in rows
     assert ("a", 2, "defense", 1, "troops") in rows
     assert ThemeTagger.load().tag("a", "", "ééé turmoil", [0]) == []  # inside a word
+
+
+def test_batch_rows_are_those_of_each_article_in_order() -> None:
+    themes = ThemeTagger.load()
+    articles = [
+        ("b", "OPEC MEETS", "Crude oil exports rose. Oil and oil. Armistice.", [0, 24, 37]),
+        ("a", "", "", [0]),
+        ("c", "", "ééééééééé oil. Troops left.", [0, 15]),
+    ]
+    frame = themes.tag_batch(*(list(column) for column in zip(*articles, strict=True)))
+    assert frame.rows() == [row for article in articles for row in themes.tag(*article)]
+    assert themes.tag_batch(["a"], [""], ["nothing here"], [[0]]).is_empty()

@@ -55,6 +55,8 @@ def entity_key(kind: str, name: str, iso3: str | None = None) -> str:
 
 def fold_key(text: str) -> str:
     """Lower case, accents and dots dropped, single spaces: how datelines are looked up."""
+    if text.isascii():  # no accents to drop: NFKD and the per-character filter change nothing
+        return " ".join(text.lower().replace(".", " ").split())
     decomposed = unicodedata.normalize("NFKD", text.lower().replace(".", " "))
     return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
 

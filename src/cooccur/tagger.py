@@ -271,7 +271,7 @@ def tag_articles(
     m_article, m_key, m_sentence, m_start, m_end, m_surface, m_type, m_role = mentions.values()
     meta: list[tuple] = []
     found_entities: dict[str, Entity] = {}
-    theme_rows: list[tuple] = []
+    starts_of: list[list[int]] = []  # each text's sentence starts, for the theme tagger
     place_country: dict[str, str] = {}
     if places_as_countries and gazetteer is not None:
         place_country = {
@@ -309,6 +309,8 @@ def tag_articles(
         m_surface.extend(surfaces)
         m_type.extend(types)
 
+    ids = frame.get_column("article_id").to_list()
+    titles = frame.get_column("title").to_list()
     texts = [text or "" for text in frame.get_column("text").to_list()]
     extra: list[list[list[Span]]] = [finder.find_batch(texts) for finder in finders]
     for index, (article_id, title, text) in enumerate(frame.iter_rows()):
@@ -355,8 +357,7 @@ def tag_articles(
             )
         add_mentions(article_id, title or "", title_matches, None, days[index])
         add_mentions(article_id, text, body_matches, starts, days[index])
-        if themes is not None:
-            theme_rows.extend(themes.tag(article_id, title or "", text, starts))
+        starts_of.append(starts)
         meta.append(
             (
                 article_id,
@@ -381,5 +382,7 @@ def tag_articles(
         pl.DataFrame(mentions, schema=MENTION_SCHEMA),
         pl.DataFrame(meta, schema=ARTICLE_SCHEMA, orient="row"),
         entities,
-        pl.DataFrame(theme_rows, schema=THEME_SCHEMA, orient="row"),
+        pl.DataFrame(schema=THEME_SCHEMA)
+        if themes is None
+        else themes.tag_batch(ids, [title or "" for title in titles], texts, starts_of),
     )
