@@ -69,6 +69,12 @@ class ThemeTagger:
         self._words = list(owners)
         self._themes = [tuple(sorted(owners[word])) for word in self._words]
         self._automaton = bytes_automaton(self._words)
+        # one row per (keyword index, theme it stands for), joined to a batch's hits
+        self._keyword_themes = pl.DataFrame(
+            [(i, w, t) for i, w in enumerate(self._words) for t in self._themes[i]],
+            schema={"word": pl.Int32, "keyword": pl.String, "theme": pl.String},
+            orient="row",
+        )
         self.version = hashlib.sha256(repr(sorted(self.lexicons.items())).encode()).hexdigest()[:16]
 
     @classmethod
@@ -155,7 +161,7 @@ class ThemeTagger:
             schema={"row": pl.Int32, "sentence_id": pl.Int32, "word": pl.Int32},
         )
         counted = (
-            hits.join(self._keyword_themes(), on="word")
+            hits.join(self._keyword_themes, on="word")
             .group_by("row", "sentence_id", "theme")
             .agg(
                 pl.len().cast(pl.Int32).alias("n_hits"),
@@ -165,16 +171,3 @@ class ThemeTagger:
         )
         ids = pl.Series("article_id", article_ids, dtype=pl.String).gather(counted["row"])
         return counted.select(ids, "sentence_id", "theme", "n_hits", "keywords")
-
-    def _keyword_themes(self) -> pl.DataFrame:
-        """One row per (keyword index, theme it stands for): `word, keyword, theme`."""
-        table = self.__dict__.get("_keyword_table")
-        if table is None:
-            pairs = [(i, w, t) for i, w in enumerate(self._words) for t in self._themes[i]]
-            table = pl.DataFrame(
-                pairs,
-                schema={"word": pl.Int32, "keyword": pl.String, "theme": pl.String},
-                orient="row",
-            )
-            self.__dict__["_keyword_table"] = table
-        return table
