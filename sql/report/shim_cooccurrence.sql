@@ -6,5 +6,5 @@ create or replace temp view report_cooccurrence as
 select * from cooccurrence;
 
 create or replace temp view report_buckets as
-select bucket, bucket_start, context, n_contexts
+select bucket, bucket_start, context
 from bucket_totals;

@@ -4,8 +4,8 @@ The report runs against whatever the database holds: the buckets (day … year, 
 measures counted, a `themes` table or none. `ReportData.open` reads `information_schema`
 once, then points a few temporary views (`report_cooccurrence`, `report_buckets`,
 `report_entities`, `report_themes`) at what exists, so every query in `sql/report/` has one
-shape whatever the database holds. Values are always bound
-parameters; the measure column is chosen with `columns(lambda c: c = $measure)`.
+shape whatever the database holds. Values are always bound parameters; the measure column
+is chosen with `columns(lambda c: c = $measure)`.
 """
 
 from __future__ import annotations
