@@ -1,7 +1,8 @@
 -- One row per entity pair among the $limit that rose most and the $limit that fell most from
--- the previous to the latest $bucket (starting $latest): share of each bucket's articles naming both (so a
--- short or partial latest bucket is compared fairly), counts, and the measure ($measure).
--- Pairs named together fewer than $min_n times across the two buckets are left out.
+-- the previous to the latest $bucket (starting $latest): share of each bucket's articles
+-- naming both (so a short or partial latest bucket is compared fairly), counts, and the
+-- measure ($measure). Pairs named together fewer than $min_n times across the two buckets
+-- are left out.
 with latest as (
     select $latest::date as bucket_start
 ),
