@@ -243,3 +243,31 @@ def test_views_are_replaced_only_when_missing_or_changed(tmp_path: Path) -> None
         store.execute("update meta set value = 'old' where key = 'views_digest'")
         install_views(store)  # files changed since: replaced, digest recorded
         assert store.scalar("select value from meta where key = 'views_digest'") == digest
+
+
+def test_a_union_of_both_sides_of_the_cooccurrence_view_keeps_them_apart(tmp_path: Path) -> None:
+    """DuckDB's `common_subplan` optimizer (1.5.1 onward) answered this union with entity_a's
+    columns on both sides, silently (duckdb#25819); the store turns that optimizer off. The
+    bundled examples reproduced it: entity_b got entity_a's marginal and name."""
+    from cooccur.counts import compute_tables
+    from cooccur.gazetteer import load_gazetteer
+    from cooccur.ingest import ingest_paths
+    from cooccur.tag import tag_pending
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "articles"
+    with Store(tmp_path / "db.duckdb") as store:
+        ingest_paths(store, [examples])
+        tag_pending(store, load_gazetteer())
+        compute_tables(store)
+        sides = store.query(
+            "select bucket, bucket_start, entity_a as entity_id, name_a as name, n_a as n "
+            "from cooccurrence where context = 'document' union all "
+            "select bucket, bucket_start, entity_b, name_b, n_b "
+            "from cooccurrence where context = 'document'"
+        )
+        marginals = store.query(
+            "select m.bucket, m.bucket_start, m.entity_id, e.name, m.n "
+            "from entity_marginals as m join entities as e using (entity_id) "
+            "where m.context = 'document'"
+        )
+    assert sides.height > 100 and set(sides.rows()) <= set(marginals.rows())

@@ -14,7 +14,7 @@ import re
 import signal
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -118,13 +118,25 @@ def _limits(path: Path) -> dict[str, str]:
     }
 
 
+def _without_common_subplans(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Turn off DuckDB's `common_subplan` optimizer (1.5.1 onward): it answers a UNION of two
+    selects from one view with columns of the wrong join, silently (duckdb#25819). Over the
+    `cooccurrence` view, `entity_a, n_a … union all … entity_b, n_b` gave entity_b the
+    marginal of entity_a, and name_b came out as name_a. DuckDB before 1.5 has no such
+    optimizer (and no bug), and rejects the name."""
+    with suppress(duckdb.Error):
+        con.execute("set global disabled_optimizers = 'common_subplan'")
+    return con
+
+
 def _connect(path: Path, *, read_only: bool, busy_wait: float) -> duckdb.DuckDBPyConnection:
     """Open the file, waiting up to `busy_wait` s while another process holds it."""
     deadline = time.monotonic() + busy_wait
     delay = 0.05
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only, config=_limits(path))
+            con = duckdb.connect(str(path), read_only=read_only, config=_limits(path))
+            return _without_common_subplans(con)
         except (duckdb.ParserException, duckdb.InvalidInputException) as error:
             limit = _limits(path)["memory_limit"]
             raise ValueError(f"memory limit {limit!r} ($COOCCUR_MEMORY_LIMIT): {error}") from None
