@@ -164,3 +164,29 @@ def test_run_rejects_unknown_settings_before_starting(tmp_path: Path, seed_dir: 
     code, out = cli("run", seed_dir, "--db", tmp_path / "db.duckdb", "--buckets", "fortnight")
     assert code == 2 and "fortnight" in out
     assert not (tmp_path / "db.duckdb").exists()
+
+
+@pytest.mark.slow
+def test_changes_of_one_bucket_or_the_last_run_equal_the_view_filtered(reuters_db: Path) -> None:
+    """`--bucket-start` and `--last-run` compute only the buckets asked for (and their
+    baselines), and give the rows of the whole `pair_changes` view filtered to them."""
+    with Store(reuters_db, read_only=True) as store:
+        view = store.query(
+            "select bucket_start::varchar as bucket_start, name_a, name_b, round(z_n, 9) as z_n, "
+            "in_last_run from pair_changes where bucket = 'week' and context = 'document'"
+        )
+    latest = view["bucket_start"].max()
+    for args, expected in (
+        (["--bucket-start", str(latest)], view.filter(pl.col("bucket_start") == latest)),
+        (["--last-run"], view.filter(pl.col("in_last_run"))),
+    ):
+        code, out = cli(
+            "changes", "--db", reuters_db, "--bucket", "week", "--limit", "0",
+            "--format", "csv", *args,
+        )  # fmt: skip
+        assert code == 0, out
+        got = pl.read_csv(io.StringIO(out), infer_schema=False).select(
+            "bucket_start", "name_a", "name_b", pl.col("z_n").cast(pl.Float64).round(9)
+        )
+        assert expected.height > 0
+        assert sorted(got.rows()) == sorted(expected.drop("in_last_run").rows())

@@ -159,19 +159,25 @@ def _pair_table(
 ) -> pl.DataFrame:
     """Stored pairs, or pairs counted on demand when the filters change the contexts."""
     if not filters.needs_recount:
-        frame = select_pairs(store, "cooccurrence", filters)
-    else:
-        settings = dict(store.query("select key, value from analytics_settings").rows())
-        config = AnalyticsConfig.from_options(
-            {
-                "buckets": [bucket],
-                "contexts": ["window" if context.startswith("window") else context],
-                "ordered": context == "window_ordered",
-                "window_k": int(settings.get("window_k", 10)),
-                "tone": settings.get("tone", "true") == "true",
-            }
+        return select_pairs(
+            store,
+            "cooccurrence",
+            filters,
+            bucket=bucket,
+            context=context,
+            bucket_start=bucket_start,
         )
-        frame = count_pairs(store, config, filters, bucket_start=bucket_start)
+    settings = dict(store.query("select key, value from analytics_settings").rows())
+    config = AnalyticsConfig.from_options(
+        {
+            "buckets": [bucket],
+            "contexts": ["window" if context.startswith("window") else context],
+            "ordered": context == "window_ordered",
+            "window_k": int(settings.get("window_k", 10)),
+            "tone": settings.get("tone", "true") == "true",
+        }
+    )
+    frame = count_pairs(store, config, filters, bucket_start=bucket_start)
     frame = frame.filter(pl.col("bucket") == bucket, pl.col("context") == context)
     if bucket_start is not None:
         frame = frame.filter(pl.col("bucket_start") == bucket_start)
@@ -352,9 +358,22 @@ def changes(
         fail("--by takes z_n or z_npmi", 2)
     start = _parse_date(bucket_start)
     with _open(db) as store:
+        since = start
+        if since is None and last_run:  # the earliest bucket the latest count recomputed
+            since = store.scalar(
+                "select min(bucket_start) from bucket_updates where bucket = ? "
+                "and updated_at = (select max(updated_at) from bucket_updates)",
+                [bucket],
+            )
         frame = store.query(
             load_sql("analytics/changes"),
-            {"bucket": bucket, "context": context, "bucket_start": start, "last_run": last_run},
+            {
+                "bucket": bucket,
+                "context": context,
+                "bucket_start": start,
+                "last_run": last_run,
+                "since": since,
+            },
         )
     frame = frame.filter(pl.col(by).is_not_null()).sort(
         pl.col(by).abs(), descending=True, nulls_last=True
@@ -419,12 +438,14 @@ def export_network(
             )
             if start is None:
                 fail(f"no {bucket} buckets with {context} contexts; run `cooccur run` first", 2)
-        edges = select_pairs(store, "cooccurrence", PairFilter(kinds=_kinds(kinds))).filter(
-            pl.col("bucket") == bucket,
-            pl.col("bucket_start") == start,
-            pl.col("context") == context,
-            pl.col("n") >= min_support,
-        )
+        edges = select_pairs(
+            store,
+            "cooccurrence",
+            PairFilter(kinds=_kinds(kinds)),
+            bucket=bucket,
+            context=context,
+            bucket_start=start,
+        ).filter(pl.col("n") >= min_support)
         nodes = store.query(
             load_sql("analytics/network_nodes"),
             {"bucket": bucket, "bucket_start": start, "context": context},
