@@ -121,16 +121,7 @@ class ThemeTagger:
 
     def tag(self, article_id: str, title: str, text: str, starts: list[int]) -> list[tuple]:
         """Rows of the `themes` table for one article (sentence 0 is the title)."""
-        found: dict[tuple[int, str], list[str]] = {}
-        for sid_text, body in ((0, title), (None, text)):
-            for start, _end, word, themes in self.find(body):
-                sid = sid_text if sid_text is not None else max(bisect_right(starts, start), 1)
-                for theme in themes:
-                    found.setdefault((sid, theme), []).append(word)
-        return [
-            (article_id, sid, theme, len(words), ";".join(sorted(set(words))))
-            for (sid, theme), words in sorted(found.items())
-        ]
+        return self.tag_batch([article_id], [title], [text], [starts]).rows()
 
     def tag_batch(
         self,
