@@ -34,8 +34,12 @@ class PipeWorker:
         self.send(sys.path)
 
     def send(self, value: object) -> None:
+        self.send_pickled(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def send_pickled(self, data: bytes) -> None:
+        """Send a value pickled earlier (e.g. before other threads could change it)."""
         assert self.process.stdin is not None
-        pickle.dump(value, self.process.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.write(data)
         self.process.stdin.flush()
 
     def receive(self) -> Any:

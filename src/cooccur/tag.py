@@ -343,14 +343,12 @@ def tag_pending(
     return summary
 
 
-def _start_worker(context: TagContext) -> PipeWorker:
-    """A process serving `_serve_batches` with this tag context."""
+def _start_worker() -> PipeWorker:
+    """A process serving `_serve_batches`; its tag context is sent by `TagPool._feed`."""
     # one Polars thread a worker: the workers already keep the cores busy, and a pool
     # per worker only spends CPU handing small frames between threads
     env = {**os.environ, "POLARS_MAX_THREADS": os.environ.get("POLARS_MAX_THREADS", "1")}
-    worker = PipeWorker("cooccur.tag._serve_batches", "tagging worker", env=env)
-    worker.send((context.gazetteer, context.options, context.version))
-    return worker
+    return PipeWorker("cooccur.tag._serve_batches", "tagging worker", env=env)
 
 
 def _serve_batches() -> None:
@@ -433,7 +431,10 @@ class TagPool:
         self.context = context
         self.chunk = chunk or CHUNK_ARTICLES
         self.jobs: queue.Queue[_Job] = queue.Queue()
-        self.workers = [_start_worker(context) for _ in range(processes)]
+        self.workers = [_start_worker() for _ in range(processes)]
+        # pickled now: tagging in this process fills the gazetteer's caches meanwhile
+        context_of_worker = (context.gazetteer, context.options, context.version)
+        self.context_pickle = pickle.dumps(context_of_worker, protocol=pickle.HIGHEST_PROTOCOL)
         self.threads = [
             threading.Thread(target=self._feed, args=(w,), daemon=True) for w in self.workers
         ]
@@ -457,6 +458,9 @@ class TagPool:
         or stopped fails the chunks it takes (the stage then stops with its error)."""
         error: BaseException | None = None
         try:
+            # sent here, not where the worker starts: the pickled gazetteer fills the pipe,
+            # so sending blocks until the worker has imported cooccur (≈ 0.5 s)
+            worker.send_pickled(self.context_pickle)
             worker.receive()  # the tag context is built
         except Exception as failed:
             error = failed
