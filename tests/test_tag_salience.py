@@ -88,3 +88,20 @@ def test_historic_country_by_date(gazetteer: Gazetteer) -> None:
         frame = pl.DataFrame(rows).with_columns(pl.col("published_at").str.to_datetime())
         result = tag_articles(frame, Tagger(gazetteer), gazetteer=gazetteer)
         assert result.articles["dateline_country"].to_list() == [expected]
+
+
+def test_article_entities_come_sorted_whatever_the_group_bys_did(
+    gazetteer: Gazetteer, reuters_file
+) -> None:
+    # Polars' group-bys give their rows in an order that changes from run to run; the rows
+    # written (and the shards the flow caches) must not
+    stories = pl.read_ndjson(reuters_file, n_rows=400).select(
+        pl.col("id").cast(pl.String).alias("article_id"),
+        "title",
+        "text",
+        pl.col("date").str.to_datetime(strict=False).alias("published_at"),
+    )
+    result = tag_articles(stories, Tagger(gazetteer), gazetteer=gazetteer)
+    scored = article_entities(result.mentions, result.articles, gazetteer, SalienceModel.load())
+    assert scored.height > 400
+    assert scored.equals(scored.sort("article_id", "entity_key"))

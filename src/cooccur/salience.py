@@ -508,14 +508,19 @@ def _enumerations(
 
 
 def score(feature_rows: pl.DataFrame, model: SalienceModel) -> pl.DataFrame:
-    """`article_entities` rows: mentions, salience and focus per (article, entity)."""
+    """`article_entities` rows: mentions, salience and focus per (article, entity), sorted
+    (the group-bys before leave them in an order that changes from run to run)."""
     scored = feature_rows.with_columns(model.score())
-    return scored.with_columns(model.focus(scored)).select(
-        "article_id",
-        "entity_key",
-        pl.col("n_mentions").cast(pl.Int32),
-        pl.col("salience").round(4),
-        "focus",
+    return (
+        scored.with_columns(model.focus(scored))
+        .select(
+            "article_id",
+            "entity_key",
+            pl.col("n_mentions").cast(pl.Int32),
+            pl.col("salience").round(4),
+            "focus",
+        )
+        .sort("article_id", "entity_key")
     )
 
 
