@@ -230,7 +230,7 @@ def test_entity_frequency_shares_are_volume_normalised(reuters_db: Path) -> None
 
 
 def test_views_are_replaced_only_when_missing_or_changed(tmp_path: Path) -> None:
-    from cooccur.counts import install_views
+    from cooccur.store import install_views
 
     with Store(tmp_path / "db.duckdb") as store:
         install_views(store)
@@ -243,6 +243,23 @@ def test_views_are_replaced_only_when_missing_or_changed(tmp_path: Path) -> None
         store.execute("update meta set value = 'old' where key = 'views_digest'")
         install_views(store)  # files changed since: replaced, digest recorded
         assert store.scalar("select value from meta where key = 'views_digest'") == digest
+
+
+def test_a_newer_cooccur_replaces_the_views_of_an_older_count_when_it_opens_the_file(
+    tmp_path: Path,
+) -> None:
+    from cooccur.store import install_views
+
+    db = tmp_path / "db.duckdb"
+    with Store(db) as store:
+        assert not store.scalar("select count(*) from duckdb_views() where view_name = 'top_pairs'")
+        install_views(store)  # what a count does
+        # as an older cooccur left it: another view body, other digests
+        store.execute("create or replace view top_pairs as select 1 as old")
+        stale = "update meta set value = 'old' where key in ('views_digest', 'schema_digest')"
+        store.execute(stale)
+    with Store(db) as store:
+        assert "old" not in store.query("select * from top_pairs limit 0").columns
 
 
 def test_a_union_of_both_sides_of_the_cooccurrence_view_keeps_them_apart(tmp_path: Path) -> None:

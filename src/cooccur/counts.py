@@ -13,7 +13,6 @@ forces a full one.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -23,8 +22,8 @@ from typing import Any
 import polars as pl
 
 from cooccur import pair_kernel
-from cooccur.settings import SQL_DIR, load_sql
-from cooccur.store import Store, fault_point
+from cooccur.settings import load_sql
+from cooccur.store import Store, fault_point, install_views
 from cooccur.tone import fill_sentence_tone
 
 BUCKETS = ("day", "week", "month", "quarter", "year", "all")
@@ -149,26 +148,6 @@ def run_script(store: Store, name: str, params: Mapping[str, Any] | None = None)
 def _statements(sql: str) -> list[str]:
     body = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
     return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
-
-
-def install_views(store: Store) -> None:
-    """(Re)create the documented views over the analytics tables (`sql/views/*.sql`), unless
-    this database has them from these very files (`meta.views_digest`): replacing the five
-    views took ≈ 5 % of a Reuters count's CPU."""
-    paths = sorted((SQL_DIR / "views").glob("*.sql"))
-    texts = [path.read_text(encoding="utf-8") for path in paths]
-    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
-    present = store.scalar(
-        "select count(*) from duckdb_views() where database_name = current_database() "
-        "and schema_name = 'main' and view_name in (select unnest(?::varchar[]))",
-        [[path.stem for path in paths]],
-    )
-    done = store.scalar("select value from meta where key = 'views_digest'")
-    if done == digest and present == len(paths):
-        return
-    for text in texts:
-        store.execute(text)
-    store.execute("insert or replace into meta values ('views_digest', ?)", [digest])
 
 
 def _stored_settings(store: Store) -> dict[str, str]:

@@ -89,10 +89,40 @@ def schema_files() -> list[str]:
     return [f"schema/{p.stem}" for p in sorted((SQL_DIR / "schema").glob("*.sql"))]
 
 
+def view_paths() -> list[Path]:
+    """`sql/views/*.sql`: the documented views over the analytics tables."""
+    return sorted((SQL_DIR / "views").glob("*.sql"))
+
+
 def schema_digest() -> str:
-    """A hash of the schema files' text: a database that recorded it has run them as they are."""
-    text = "\n".join(load_sql(name) for name in schema_files())
+    """A hash of the schema and view files' text: a database that recorded it has run them
+    as they are."""
+    text = "\n".join([*(load_sql(name) for name in schema_files()), *map(_read, view_paths())])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def install_views(store: Store) -> None:
+    """(Re)create the documented views over the analytics tables (`sql/views/*.sql`), unless
+    this database has them from these very files (`meta.views_digest`): replacing the five
+    views took ≈ 5 % of a Reuters count's CPU."""
+    paths = view_paths()
+    texts = [_read(path) for path in paths]
+    digest = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    present = store.scalar(
+        "select count(*) from duckdb_views() where database_name = current_database() "
+        "and schema_name = 'main' and view_name in (select unnest(?::varchar[]))",
+        [[path.stem for path in paths]],
+    )
+    done = store.scalar("select value from meta where key = 'views_digest'")
+    if done == digest and present == len(paths):
+        return
+    for text in texts:
+        store.execute(text)
+    store.execute("insert or replace into meta values ('views_digest', ?)", [digest])
 
 
 def quote_identifier(name: str) -> str:
@@ -201,13 +231,16 @@ class Store:
     def _apply_schema_files(self, *, always: bool) -> None:
         """Run the schema files unless this database ran these very files before: they
         are idempotent, but replacing every view and macro cost ≈ 0.07 s on each of the
-        seven opens of a `cooccur run`."""
+        seven opens of a `cooccur run`. The views a count installed are replaced too, so
+        a database migrated or opened by a newer cooccur never answers with old views."""
         digest = schema_digest()
         done = "select value from meta where key = 'schema_digest'"
         if not always and self.scalar(done) == digest:
             return
         for name in schema_files():
             self.execute(load_sql(name))
+        if self.scalar("select value from meta where key = 'views_digest'") is not None:
+            install_views(self)
         self.execute("insert or replace into meta values ('schema_digest', ?)", [digest])
 
     def schema_version(self) -> int | None:
