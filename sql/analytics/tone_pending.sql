@@ -32,7 +32,9 @@ with shared as (  -- two or more distinct entities (min < max: no distinct-count
            s.article_id, s.sentence_id, s.start_char, s.end_char
     from sentences as s
     semi join shared as h on h.article_id = s.article_id and h.sentence_id = s.sentence_id
-    anti join sentence_tone as t on t.article_id = s.article_id and t.sentence_id = s.sentence_id
+    anti join (  -- the scores of these articles only: no hash table of every score
+        select article_id, sentence_id from sentence_tone semi join tone_articles using (article_id)
+    ) as t on t.article_id = s.article_id and t.sentence_id = s.sentence_id
 ), texts as (
     select article_id, title, text
     from articles
