@@ -9,6 +9,7 @@ cluster); workers write Parquet shards and only this process writes the DuckDB f
 
 from __future__ import annotations
 
+import gc
 import os
 import uuid
 from collections.abc import Iterator
@@ -53,6 +54,22 @@ def without_heartbeats() -> Iterator[None]:
         return
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+@contextmanager
+def startup_heap_frozen() -> Iterator[None]:
+    """Python's cycle collector leaves alone the objects alive when the run starts.
+
+    A Prefect process holds some 380,000 objects (Prefect, pydantic, the libraries), and
+    every full collection during the run walked them all: 0.31 s of a Reuters `cooccur run`
+    (0.06 s frozen), and its ingest stage ran 1.07 s against 0.73 s. They are unfrozen when
+    the run ends, so a long-lived process (`serve`, a worker) can still free them later.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]
@@ -327,6 +344,7 @@ def pipeline(
         "analytics": analytics,
     }
     with ExitStack() as stack:
+        stack.enter_context(startup_heap_frozen())
         try:
             stack.enter_context(writer_lock(db, wait=wait))
         except DatabaseBusy as error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
@@ -31,6 +32,7 @@ def test_pipeline_flow_runs_every_stage_and_is_idempotent(
     assert first["cooccur"]["cooccurrence_rows"] > 0
     assert (reports / "index.html").exists()
     assert second["ingest"]["articles_new"] == 0 and second["tag"]["articles_tagged"] == 0
+    assert gc.get_freeze_count() == 0  # the run froze its start-up heap, and gave it back
     with Store(db, read_only=True) as store:
         for table, before in snapshot.items():
             assert store.query(f"select * from {table} order by all").equals(before)
