@@ -262,6 +262,57 @@ def test_pair_changes_z_scores_follow_their_definition(reuters_db: Path) -> None
 
 
 @pytest.mark.slow
+def test_pair_changes_holds_every_supported_pair_of_every_week(reuters_db: Path) -> None:
+    """The view's rows against the definition computed here in Polars: every pair named in
+    a week or in the 4 calendar weeks before it that have articles, whose count in the week
+    or in one of those reaches 3, with its z-score of counts."""
+    with Store(reuters_db, read_only=True) as store:
+        view = store.query(
+            "select bucket_start, entity_a, entity_b, z_n from pair_changes "
+            "where bucket = 'week' and context = 'document'"
+        )
+        counts = store.query(
+            "select bucket_start, entity_a, entity_b, n from cooccurrence_counts "
+            "where bucket = 'week' and context = 'document'"
+        )
+        weeks = store.query(
+            "select bucket_start from bucket_totals where bucket = 'week' and context = 'document'"
+        )["bucket_start"].to_list()
+    week = pl.DataFrame({"week": weeks})
+    before = week.join(week.rename({"week": "before"}), how="cross").filter(
+        pl.col("before") < pl.col("week"), pl.col("before") >= pl.col("week") - timedelta(weeks=4)
+    )
+    size = before.group_by("week").agg(pl.len().alias("buckets"))
+    now = counts.rename({"bucket_start": "week"})
+    past = (
+        counts.join(before, left_on="bucket_start", right_on="before")
+        .group_by("week", "entity_a", "entity_b")
+        .agg(
+            pl.col("n").sum().alias("sum"),
+            (pl.col("n") ** 2).sum().alias("sum2"),
+            pl.col("n").max().alias("max"),
+        )
+    )
+    rows = (
+        now.join(past, on=["week", "entity_a", "entity_b"], how="full", coalesce=True)
+        .join(size, on="week")
+        .with_columns(pl.col("n", "sum", "sum2", "max").fill_null(0))
+        .filter(pl.max_horizontal("n", "max") >= 3)
+        .with_columns(mean=pl.col("sum") / pl.col("buckets"))
+        .with_columns(sd=(pl.col("sum2") / pl.col("buckets") - pl.col("mean") ** 2).clip(0).sqrt())
+    )
+    expected = {
+        (w, a, b): (n - mean) / max(sd, 1.0)
+        for w, a, b, n, mean, sd in rows.select(
+            "week", "entity_a", "entity_b", "n", "mean", "sd"
+        ).iter_rows()
+    }
+    got = {(w, a, b): z for w, a, b, z in view.iter_rows()}
+    assert len(expected) > 1000 and got.keys() == expected.keys()
+    assert all(got[key] == pytest.approx(z, abs=1e-9) for key, z in expected.items())
+
+
+@pytest.mark.slow
 def test_pair_evidence_marks_both_entities_in_each_sentence(reuters_db: Path) -> None:
     with Store(reuters_db, read_only=True) as store:
         italy, turkey = sorted((_entity(store, "Italy"), _entity(store, "Turkey")))
