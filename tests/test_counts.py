@@ -11,6 +11,7 @@ import math
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -260,6 +261,28 @@ def test_a_newer_cooccur_replaces_the_views_of_an_older_count_when_it_opens_the_
         store.execute(stale)
     with Store(db) as store:
         assert "old" not in store.query("select * from top_pairs limit 0").columns
+
+
+def test_a_read_only_open_answers_with_this_cooccurs_views_and_leaves_the_file(
+    tmp_path: Path,
+) -> None:
+    """`cooccur top`/`changes`/… open read-only, so they cannot replace an older cooccur's
+    views in the file: they shadow them with temporary ones for the connection."""
+    from cooccur.store import install_views
+
+    db = tmp_path / "db.duckdb"
+    with Store(db) as store:
+        install_views(store)  # what a count does
+        store.execute("create or replace view top_pairs as select 1 as old")
+        store.execute("create or replace macro npmi_of(n, n_a, n_b, total) as -7")
+        stale = "update meta set value = 'old' where key in ('views_digest', 'schema_digest')"
+        store.execute(stale)
+    with Store(db, read_only=True) as store:
+        assert "old" not in store.query("select * from top_pairs limit 0").columns
+        assert store.scalar("select npmi_of(2, 2, 2, 4)") == pytest.approx(1.0)
+    with duckdb.connect(str(db), read_only=True) as con:  # the file is as it was
+        assert con.sql("select * from top_pairs").fetchall() == [(1,)]
+        assert con.sql("select npmi_of(2, 2, 2, 4)").fetchall() == [(-7,)]
 
 
 def test_a_union_of_both_sides_of_the_cooccurrence_view_keeps_them_apart(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -96,6 +97,32 @@ def test_a_batch_tagged_in_chunks_equals_it_tagged_at_once(ingested: Path) -> No
     for name, frame in whole.items():
         assert merged[name].sort(pl.all()).equals(frame.sort(pl.all())), name
     assert merged["batch_entities"].equals(whole["batch_entities"])  # first spellings
+
+
+def test_the_batch_written_first_is_tagged_first(
+    ingested: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flow's tasks submit all their batches at once: chunks go by the batch's order, so
+    the batch merged first is done first, not all of them together at the end."""
+    context = TagContext.build(load_gazetteer())
+    with Store(ingested, read_only=True) as store:
+        later, first = list(pending_batches(store, pending_ids(store), 30))[:2]
+    submitted = threading.Event()
+    tagged: list[str] = []
+
+    def tag_in_order(part: pl.DataFrame, context: TagContext) -> dict[str, pl.DataFrame]:
+        submitted.wait(10)  # the first chunk is taken before the second batch arrives
+        tagged.append(part["article_id"][0])
+        return tag_batch_frames(part, context)
+
+    monkeypatch.setattr("cooccur.tag.tag_batch_frames", tag_in_order)
+    with TagPool(context, 0, chunk=10) as pool:  # this process only: one chunk at a time
+        futures = [pool.submit(later, order=2), pool.submit(first, order=1)]
+        submitted.set()
+        for future in futures:
+            future.result()
+    starts = [b["article_id"][i] for b in (later, first) for i in (0, 10, 20)]
+    assert tagged == [starts[0], *starts[3:], *starts[1:3]]
 
 
 def test_the_gazetteer_is_written_only_when_it_changed(ingested: Path, tmp_path: Path) -> None:

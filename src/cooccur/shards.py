@@ -255,7 +255,9 @@ class TagWorkers:
     def tag(self, batch: Batch) -> TaggedShard:
         _context_of(batch)
         articles = pl.read_parquet(batch.path)
-        return _write_shard(batch, articles.height, self.pool.submit(articles, self.chunk).result())
+        return _write_shard(
+            batch, articles.height, self.pool.submit(articles, self.chunk, batch.index).result()
+        )
 
     def close(self, *, kill: bool = False) -> None:
         _POOLS.pop(self.key, None)

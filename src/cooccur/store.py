@@ -27,6 +27,8 @@ from cooccur.settings import SQL_DIR, load_sql
 
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_(\w+)\.sql$")
+# a `create or replace view|macro` statement, after the comments before it
+_REPLACEABLE = re.compile(r"(?:\s|--[^\n]*\n)*create\s+or\s+replace\s+(view|macro)\b", re.I)
 
 
 class CooccurError(RuntimeError):
@@ -220,6 +222,9 @@ class Store:
                     f"{SCHEMA_VERSION}. Migrate it once with `cooccur doctor --migrate --db "
                     f"{self.path}` (or any `cooccur run`); copy the file first to keep the old one"
                 )
+            stale = "select value from meta where key = 'schema_digest'"
+            if version is not None and self.scalar(stale) != schema_digest():
+                self._shadow_definitions()
             return
         migrate = version is not None and version < SCHEMA_VERSION
         if migrate:
@@ -242,6 +247,22 @@ class Store:
         if self.scalar("select value from meta where key = 'views_digest'") is not None:
             install_views(self)
         self.execute("insert or replace into meta values ('schema_digest', ?)", [digest])
+
+    def _shadow_definitions(self) -> None:
+        """Read-only, this connection cannot replace the views and macros that an older
+        cooccur wrote into the file (a writable open would): it creates this cooccur's as
+        temporary ones, which DuckDB resolves first. So `cooccur top`, `changes`, … answer with
+        this version's definitions, and the file is left as it is."""
+        texts = [load_sql(name) for name in schema_files()]
+        if self.scalar("select value from meta where key = 'views_digest'") is not None:
+            texts += map(_read, view_paths())  # the views a count installed
+        for text in texts:
+            for statement in self.con.extract_statements(text):
+                found = _REPLACEABLE.match(statement.query)
+                if found:
+                    kind = found.group(1)
+                    rest = statement.query[found.end() :]
+                    self.con.execute(f"create or replace temp {kind}{rest}")
 
     def schema_version(self) -> int | None:
         """`meta.schema_version`, or None for a file without cooccur's tables."""

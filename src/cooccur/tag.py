@@ -8,6 +8,8 @@ is tagged again, so tables never mix versions.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import math
 import os
 import pickle
 import queue
@@ -413,7 +415,9 @@ def merge_frames(parts: Sequence[dict[str, pl.DataFrame]]) -> dict[str, pl.DataF
     return merged
 
 
-_Job = tuple[pl.DataFrame, Future] | None
+# (order, arrival, chunk, its future); chunk None: a thread's signal to stop
+_Job = tuple[float, int, pl.DataFrame | None, Future | None]
+_STOP = math.inf  # the order of the stop signals: after every chunk
 
 
 class TagPool:
@@ -430,7 +434,8 @@ class TagPool:
     ) -> None:
         self.context = context
         self.chunk = chunk or CHUNK_ARTICLES
-        self.jobs: queue.Queue[_Job] = queue.Queue()
+        self.jobs: queue.PriorityQueue[_Job] = queue.PriorityQueue()
+        self.arrivals = itertools.count()
         self.workers = [_start_worker() for _ in range(processes)]
         # pickled now: tagging in this process fills the gazetteer's caches meanwhile
         context_of_worker = (context.gazetteer, context.options, context.version)
@@ -443,15 +448,26 @@ class TagPool:
         for thread in self.threads:
             thread.start()
 
-    def submit(self, batch: pl.DataFrame, chunk: int | None = None) -> Future:
+    def submit(
+        self, batch: pl.DataFrame, chunk: int | None = None, order: int | None = None
+    ) -> Future:
         """A future of the batch's frames (`tag_batch_frames`), tagged in chunks of `chunk`
-        articles (default: the pool's)."""
+        articles (default: the pool's).
+
+        Chunks of a lower `order` are tagged first (default: in the order submitted). Threads
+        that submit batches at once (a flow's tasks) give their batch's index: batches are
+        then done in the order they are written, not all together at the end.
+        """
+        order = next(self.arrivals) if order is None else order
         futures = []
         for part in batch.iter_slices(chunk or self.chunk) if batch.height else [batch]:
             future: Future = Future()
-            self.jobs.put((part, future))
+            self.jobs.put((order, next(self.arrivals), part, future))
             futures.append(future)
         return _gathered(futures)
+
+    def _stop_thread(self) -> None:
+        self.jobs.put((_STOP, next(self.arrivals), None, None))
 
     def _feed(self, worker: PipeWorker) -> None:
         """Hand chunks to one worker, `IN_FLIGHT` at a time; a worker that failed to start
@@ -469,13 +485,12 @@ class TagPool:
         while not (closing and not sent):
             if not closing and len(sent) < IN_FLIGHT:
                 try:  # wait for a chunk only with no answer to wait for
-                    job = self.jobs.get(block=not sent)
+                    _, _, part, future = self.jobs.get(block=not sent)
                 except queue.Empty:
-                    job = None
+                    part = future = None
                 else:
-                    closing = job is None
-                if job is not None:
-                    part, future = job
+                    closing = part is None
+                if part is not None and future is not None:
                     if not future.set_running_or_notify_cancel():
                         continue
                     if error is None:
@@ -500,8 +515,10 @@ class TagPool:
                             sent.popleft().set_exception(failed)
 
     def _tag_here(self) -> None:
-        while (job := self.jobs.get()) is not None:
-            part, future = job
+        while True:
+            _, _, part, future = self.jobs.get()
+            if part is None or future is None:
+                return
             if future.set_running_or_notify_cancel():
                 try:
                     future.set_result(tag_batch_frames(part, self.context))
@@ -512,16 +529,16 @@ class TagPool:
         """Stop the workers; jobs not started are cancelled."""
         while True:
             try:
-                job = self.jobs.get_nowait()
+                _, _, _, future = self.jobs.get_nowait()
             except queue.Empty:
                 break
-            if job is not None:
-                job[1].cancel()
+            if future is not None:
+                future.cancel()
         if kill:
             for worker in self.workers:
                 worker.process.kill()
         for _ in self.threads:
-            self.jobs.put(None)
+            self._stop_thread()
         for thread in self.threads:
             thread.join()
         for worker in self.workers:
