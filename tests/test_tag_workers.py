@@ -107,17 +107,20 @@ def test_the_batch_written_first_is_tagged_first(
     context = TagContext.build(load_gazetteer())
     with Store(ingested, read_only=True) as store:
         later, first = list(pending_batches(store, pending_ids(store), 30))[:2]
-    submitted = threading.Event()
+    taken, submitted = threading.Event(), threading.Event()
     tagged: list[str] = []
 
     def tag_in_order(part: pl.DataFrame, context: TagContext) -> dict[str, pl.DataFrame]:
-        submitted.wait(10)  # the first chunk is taken before the second batch arrives
+        taken.set()
+        submitted.wait(10)
         tagged.append(part["article_id"][0])
         return tag_batch_frames(part, context)
 
     monkeypatch.setattr("cooccur.tag.tag_batch_frames", tag_in_order)
     with TagPool(context, 0, chunk=10) as pool:  # this process only: one chunk at a time
-        futures = [pool.submit(later, order=2), pool.submit(first, order=1)]
+        futures = [pool.submit(later, order=2)]
+        taken.wait(10)  # its first chunk is being tagged when the second batch arrives
+        futures.append(pool.submit(first, order=1))
         submitted.set()
         for future in futures:
             future.result()
