@@ -258,11 +258,9 @@ class Store:
             texts += map(_read, view_paths())  # the views a count installed
         for text in texts:
             for statement in self.con.extract_statements(text):
-                found = _REPLACEABLE.match(statement.query)
-                if found:
-                    kind = found.group(1)
-                    rest = statement.query[found.end() :]
-                    self.con.execute(f"create or replace temp {kind}{rest}")
+                if _REPLACEABLE.match(statement.query):
+                    temporary = _REPLACEABLE.sub(r"create or replace temp \1", statement.query, 1)
+                    self.con.execute(temporary)
 
     def schema_version(self) -> int | None:
         """`meta.schema_version`, or None for a file without cooccur's tables."""
