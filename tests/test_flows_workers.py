@@ -3,6 +3,7 @@ core, and its tables equal a single process's."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,22 @@ def test_runs_started_by_the_command_send_no_heartbeats_unless_configured(
     monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")  # the user's choice stands
     with without_heartbeats():
         assert get_current_settings().flows.heartbeat_frequency == default
+
+
+def test_the_temporary_server_keeps_no_event_feed_unless_configured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from prefect.settings import Settings
+
+    from flows.pipeline import EVENT_SERVICES, temporary_server_without_event_services
+
+    for name in EVENT_SERVICES:
+        monkeypatch.delenv(name, raising=False)
+    with temporary_server_without_event_services():
+        services = Settings().server.services  # what a server started now reads
+        assert not services.event_persister.enabled and not services.triggers.enabled
+    assert not any(name in os.environ for name in EVENT_SERVICES)
+    monkeypatch.setenv("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "true")  # the user's choice
+    with temporary_server_without_event_services():
+        services = Settings().server.services
+        assert services.triggers.enabled and not services.event_persister.enabled

@@ -99,10 +99,14 @@ def run(
     with writer_lock(db, wait=wait):  # busy? say so now, before Prefect starts
         pass
     configure_prefect(db)
-    from flows.pipeline import pipeline, without_heartbeats
+    from flows.pipeline import (
+        pipeline,
+        temporary_server_without_event_services,
+        without_heartbeats,
+    )
 
     try:
-        with without_heartbeats():
+        with without_heartbeats(), temporary_server_without_event_services():
             result = pipeline(
                 inputs,
                 str(db),
@@ -169,7 +173,11 @@ def ingest(
     except ValueError as error:
         fail(str(error), 2)
     configure_prefect(db)
-    from flows.pipeline import ingest_flow, without_heartbeats
+    from flows.pipeline import (
+        ingest_flow,
+        temporary_server_without_event_services,
+        without_heartbeats,
+    )
 
     try:
         with (
@@ -177,6 +185,7 @@ def ingest(
             _byte_progress() as update,
             watching(update),
             without_heartbeats(),
+            temporary_server_without_event_services(),
         ):
             result = ingest_flow(sources, str(db), options)
     except DatabaseBusy as error:
