@@ -71,8 +71,9 @@ def temporary_server_without_event_services() -> Iterator[None]:
     It lives for one command, so nobody reads its event feed or sets an automation on it,
     but those services write its SQLite file while the API does: the API then answers
     "database is locked" (HTTP 503) and the client retries after ≈ 2 s. 120 empty sub-flows
-    in one process: 8 and 8 such stalls with them (43 and 50 s), 1 and 3 without (32 and
-    30 s). Flow and task runs, logs and artifacts are still recorded.
+    in one process, 5 fresh homes each: 6–12 such stalls (mean 8.6) and 38–57 s with them,
+    1–10 (mean 4.4) and 30–46 s without. Flow and task runs, logs and artifacts are still
+    recorded.
     """
     added = [name for name in EVENT_SERVICES if name not in os.environ]
     os.environ.update(dict.fromkeys(added, "false"))
