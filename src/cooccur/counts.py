@@ -171,7 +171,7 @@ def compute_tables(
     summary = CountSummary()
     store.execute("set enable_progress_bar = false")
     wanted = config.as_settings() | {
-        "tagger_version": str(store.scalar("select value from meta where key = 'tagger_version'")),
+        "tagger_version": str(store.meta("tagger_version")),
         "layout": LAYOUT,
     }
     summary.full_recompute = full or _stored_settings(store) != wanted

@@ -119,8 +119,7 @@ def install_views(store: Store) -> None:
         "and schema_name = 'main' and view_name in (select unnest(?::varchar[]))",
         [[path.stem for path in paths]],
     )
-    done = store.scalar("select value from meta where key = 'views_digest'")
-    if done == digest and present == len(paths):
+    if store.meta("views_digest") == digest and present == len(paths):
         return
     for text in texts:
         store.execute(text)
@@ -222,8 +221,7 @@ class Store:
                     f"{SCHEMA_VERSION}. Migrate it once with `cooccur doctor --migrate --db "
                     f"{self.path}` (or any `cooccur run`); copy the file first to keep the old one"
                 )
-            stale = "select value from meta where key = 'schema_digest'"
-            if version is not None and self.scalar(stale) != schema_digest():
+            if version is not None and self.meta("schema_digest") != schema_digest():
                 self._shadow_definitions()
             return
         migrate = version is not None and version < SCHEMA_VERSION
@@ -239,12 +237,11 @@ class Store:
         seven opens of a `cooccur run`. The views a count installed are replaced too, so
         a database migrated or opened by a newer cooccur never answers with old views."""
         digest = schema_digest()
-        done = "select value from meta where key = 'schema_digest'"
-        if not always and self.scalar(done) == digest:
+        if not always and self.meta("schema_digest") == digest:
             return
         for name in schema_files():
             self.execute(load_sql(name))
-        if self.scalar("select value from meta where key = 'views_digest'") is not None:
+        if self.meta("views_digest") is not None:
             install_views(self)
         self.execute("insert or replace into meta values ('schema_digest', ?)", [digest])
 
@@ -254,13 +251,17 @@ class Store:
         temporary ones, which DuckDB resolves first. So `cooccur top`, `changes`, … answer with
         this version's definitions, and the file is left as it is."""
         texts = [load_sql(name) for name in schema_files()]
-        if self.scalar("select value from meta where key = 'views_digest'") is not None:
+        if self.meta("views_digest") is not None:
             texts += map(_read, view_paths())  # the views a count installed
         for text in texts:
             for statement in self.con.extract_statements(text):
                 if _REPLACEABLE.match(statement.query):
                     temporary = _REPLACEABLE.sub(r"create or replace temp \1", statement.query, 1)
                     self.con.execute(temporary)
+
+    def meta(self, key: str) -> str | None:
+        """A value of the `meta` table (schema version, digests, tagger version), or None."""
+        return self.scalar("select value from meta where key = ?", [key])
 
     def schema_version(self) -> int | None:
         """`meta.schema_version`, or None for a file without cooccur's tables."""
@@ -270,7 +271,7 @@ class Store:
         )
         if not has_meta:
             return None
-        value = self.scalar("select value from meta where key = 'schema_version'")
+        value = self.meta("schema_version")
         return int(value) if value is not None else 1
 
     def _set_version(self, version: int) -> None:

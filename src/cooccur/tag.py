@@ -107,9 +107,9 @@ def sync_entities(store: Store, gazetteer: Gazetteer, version: str | None = None
     """
     version = version or gazetteer.version
     synced = f"{gazetteer.version}/{SCHEMA_VERSION}"
-    previous = store.scalar("select value from meta where key = 'tagger_version'")
+    previous = store.meta("tagger_version")
     changed = previous != version
-    stale = store.scalar("select value from meta where key = 'gazetteer_synced'") != synced
+    stale = store.meta("gazetteer_synced") != synced
     if not (changed or stale):
         return False
     with store.transaction():
@@ -220,7 +220,7 @@ def pending_before_prepare(store: Store, context: TagContext) -> tuple[int, pl.D
     Known before `prepare` runs, so that worker processes can start meanwhile: it changes
     only GDELT's articles, unless the tagger changed (then every text article is to tag).
     """
-    stored = store.scalar("select value from meta where key = 'tagger_version'")
+    stored = store.meta("tagger_version")
     if stored != context.version:
         return store.scalar(_COUNT_TEXT_SQL), None
     ids = pending_ids(store)
